@@ -1,0 +1,172 @@
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Weekday};
+
+use super::{Direction, OfficePeriod, Roll};
+
+/// What went wrong in a calendar operation or definition.
+///
+/// Every variant names the value at fault, and where it matters the
+/// calendar's covered years, so a portal can show the message as it is.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::calendar::{CalendarError, WorkCalendar};
+///
+/// let cal = WorkCalendar::china();
+/// let date = NaiveDate::from_ymd_opt(2003, 12, 31).unwrap();
+/// let err = cal.is_working_day(date).unwrap_err();
+/// assert!(matches!(err, CalendarError::DateOutOfRange { .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "date 2003-12-31 is outside the covered years 2004..=2026",
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CalendarError {
+    /// A date lies outside the years the calendar covers. A year without a
+    /// published arrangement is unknown: the calendar never guesses.
+    #[error("date {date} is outside the covered years {first}..={last}")]
+    #[non_exhaustive]
+    DateOutOfRange {
+        /// The date asked about.
+        date: NaiveDate,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
+    /// A year lies outside the years the calendar covers.
+    #[error("year {year} is outside the covered years {first}..={last}")]
+    #[non_exhaustive]
+    YearOutOfRange {
+        /// The year asked about.
+        year: i32,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
+    /// Counting working days (or natural days) from a date would leave the
+    /// covered years.
+    #[error("counting {days} days {direction} {date} leaves the covered years {first}..={last}")]
+    #[non_exhaustive]
+    CountOutOfRange {
+        /// The start of the count.
+        date: NaiveDate,
+        /// How many days were to be counted.
+        days: u32,
+        /// Forward (after the date) or backward (before it).
+        direction: Direction,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
+    /// No working day could be found when rolling off a non-working day
+    /// before the covered years end.
+    #[error("no working day {roll} {date} within the covered years {first}..={last}")]
+    #[non_exhaustive]
+    NoWorkingDay {
+        /// The date being rolled.
+        date: NaiveDate,
+        /// The direction of the roll.
+        roll: Roll,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
+    /// The end of a date range comes before its start.
+    #[error("range end {end} is before its start {start}")]
+    #[non_exhaustive]
+    InvertedRange {
+        /// The start of the range.
+        start: NaiveDate,
+        /// The end of the range, earlier than `start`.
+        end: NaiveDate,
+    },
+    /// The end of a span of time comes before its start.
+    #[error("instant {end} is before the start of the span {start}")]
+    #[non_exhaustive]
+    InvertedSpan {
+        /// The start of the span.
+        start: DateTime<FixedOffset>,
+        /// The end of the span, earlier than `start`.
+        end: DateTime<FixedOffset>,
+    },
+    /// The covered years hold no year (the last comes before the first).
+    #[error("covered years {first}..={last} hold no year")]
+    #[non_exhaustive]
+    EmptyYears {
+        /// The first year asked for.
+        first: i32,
+        /// The last year asked for, before `first`.
+        last: i32,
+    },
+    /// The covered years are too many to tabulate.
+    #[error("covered years {first}..={last} span more than {max} years")]
+    #[non_exhaustive]
+    TooManyYears {
+        /// The first year asked for.
+        first: i32,
+        /// The last year asked for.
+        last: i32,
+        /// The largest number of years a calendar may cover.
+        max: u32,
+    },
+    /// A covered year lies outside the years a calendar supports.
+    #[error("year {year} is outside the supported years {min}..={max}")]
+    #[non_exhaustive]
+    UnsupportedYear {
+        /// The year asked for.
+        year: i32,
+        /// The earliest supported year.
+        min: i32,
+        /// The latest supported year.
+        max: i32,
+    },
+    /// A date is listed both as a holiday and as a make-up working day.
+    #[error("date {date} is listed both as a holiday and as a make-up working day")]
+    #[non_exhaustive]
+    HolidayAndMakeUpDay {
+        /// The date listed twice.
+        date: NaiveDate,
+    },
+    /// A make-up working day (调休) falls on a day that is not a weekend day,
+    /// so it would change nothing.
+    #[error("make-up working day {date} is a {weekday}, not a weekend day")]
+    #[non_exhaustive]
+    MakeUpDayNotWeekend {
+        /// The make-up day.
+        date: NaiveDate,
+        /// Its day of the week.
+        weekday: Weekday,
+    },
+    /// An office-hours period does not end after it starts.
+    #[error("office hours period {start}-{end} does not end after it starts")]
+    #[non_exhaustive]
+    InvertedOfficeHours {
+        /// The start of the period.
+        start: NaiveTime,
+        /// The end of the period, not after `start`.
+        end: NaiveTime,
+    },
+    /// Two office-hours periods overlap.
+    #[error("office hours periods {first} and {second} overlap")]
+    #[non_exhaustive]
+    OverlappingOfficeHours {
+        /// The earlier period.
+        first: OfficePeriod,
+        /// The later period, starting before `first` ends.
+        second: OfficePeriod,
+    },
+    /// An overlay lists a date both as a holiday and as a working day.
+    #[error("overlay lists {date} both as a holiday and as a working day")]
+    #[non_exhaustive]
+    OverlayConflict {
+        /// The date listed twice.
+        date: NaiveDate,
+    },
+}

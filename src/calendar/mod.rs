@@ -1,0 +1,118 @@
+//! Working-day calendars as data, and O(1) working-day arithmetic on them.
+//!
+//! Chinese approval time limits count working days (行政许可法 art. 82) on
+//! the national calendar, where the State Council's yearly notice moves some
+//! weekdays off and turns some weekend days into make-up working days (调休).
+//! No rule computes that calendar; it is data, and a year without a published
+//! notice is unknown. A [`WorkCalendar`] holds that data for a declared range
+//! of covered years, with the office hours of a working day and the UTC
+//! offset of its civil time, and answers in constant time:
+//!
+//! | question | method |
+//! |---|---|
+//! | is this a working day? | [`WorkCalendar::is_working_day`] |
+//! | the n-th working day after a date (a due date) | [`WorkCalendar::add_working_days`] |
+//! | the n-th working day before a date | [`WorkCalendar::sub_working_days`] |
+//! | working days in (a, b] | [`WorkCalendar::working_days_between`] |
+//! | the nearest working day | [`WorkCalendar::roll`] |
+//! | the end of a natural-day period | [`WorkCalendar::add_natural_days`] |
+//! | working time between two instants | [`WorkCalendar::working_seconds_between`], [`WorkCalendar::working_days_fraction_between`] |
+//! | the close of office hours | [`WorkCalendar::office_close`] |
+//!
+//! Working-day arithmetic is on civil dates ([`chrono::NaiveDate`]); instants
+//! are absolute date-times that the calendar converts to its own civil time
+//! explicitly ([`WorkCalendar::to_civil`]).
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use shenpi::calendar::{Overlay, WorkCalendar};
+//!
+//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let national = WorkCalendar::china();
+//! // Accepted the day before the Spring Festival holiday: 3 working days
+//! // later is 25 February, not 18 February.
+//! assert_eq!(national.add_working_days(d(2026, 2, 13), 3)?, d(2026, 2, 25));
+//!
+//! // A city adds a local holiday on top of the national arrangement.
+//! let city = national.with_overlay(&Overlay::new().holiday(d(2026, 2, 25)))?;
+//! assert_eq!(city.add_working_days(d(2026, 2, 13), 3)?, d(2026, 2, 26));
+//! # Ok::<(), shenpi::calendar::CalendarError>(())
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+mod builder;
+mod china;
+mod error;
+mod office_hours;
+mod overlay;
+mod work_calendar;
+
+pub use builder::WorkCalendarBuilder;
+pub use error::CalendarError;
+pub use office_hours::{OfficeHours, OfficePeriod};
+pub use overlay::Overlay;
+pub use work_calendar::{WorkCalendar, MAX_YEAR, MAX_YEARS, MIN_YEAR};
+
+/// Which way to move off a non-working day.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::calendar::{Roll, WorkCalendar};
+///
+/// let cal = WorkCalendar::china();
+/// let saturday = NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+/// assert_eq!(cal.roll(saturday, Roll::Following)?, NaiveDate::from_ymd_opt(2026, 3, 9).unwrap());
+/// assert_eq!(cal.roll(saturday, Roll::Preceding)?, NaiveDate::from_ymd_opt(2026, 3, 6).unwrap());
+/// # Ok::<(), shenpi::calendar::CalendarError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Roll {
+    /// To the next working day (the day itself if it is one).
+    Following,
+    /// To the previous working day (the day itself if it is one).
+    Preceding,
+}
+
+impl fmt::Display for Roll {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Roll::Following => "on or after",
+            Roll::Preceding => "on or before",
+        })
+    }
+}
+
+/// Which way a count of days runs from its start.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::calendar::Direction;
+///
+/// assert_eq!(Direction::Forward.to_string(), "after");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Later dates, after the start.
+    Forward,
+    /// Earlier dates, before the start.
+    Backward,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Forward => "after",
+            Direction::Backward => "before",
+        })
+    }
+}

@@ -1,0 +1,1076 @@
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+use chrono::offset::MappedLocalTime;
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{CalendarError, Direction, OfficeHours, Overlay, Roll, WorkCalendarBuilder};
+
+/// The earliest year a calendar may cover.
+pub const MIN_YEAR: i32 = 1;
+/// The latest year a calendar may cover.
+pub const MAX_YEAR: i32 = 9999;
+/// The largest number of years one calendar may cover (about 1.5 MB of
+/// tables at most).
+pub const MAX_YEARS: u32 = 500;
+
+/// A working-day calendar: which days are working days over a declared range
+/// of covered years, the office hours of a working day, and the UTC offset of
+/// its civil time.
+///
+/// A day is a working day when it is a make-up working day (调休), or when it
+/// is neither a weekend day nor a holiday. Dates outside the covered years
+/// are an error, never a guess: a year whose arrangement is not published is
+/// unknown.
+///
+/// Every operation is O(1): building the calendar tabulates, for each covered
+/// day, how many working days come before it, and lists the working days in
+/// order. Clones are cheap (the tables are shared).
+///
+/// Build one with [`WorkCalendar::builder`], take the built-in national one
+/// with [`WorkCalendar::china`], layer local days on with
+/// [`WorkCalendar::with_overlay`], or decode one from JSON; decoding
+/// validates exactly like building.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::calendar::WorkCalendar;
+///
+/// let cal = WorkCalendar::china();
+/// let accepted = NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
+/// // 20 working days after acceptance, over the Spring Festival holiday
+/// // and its make-up Saturdays.
+/// let due = cal.add_working_days(accepted, 20)?;
+/// assert_eq!(due, NaiveDate::from_ymd_opt(2026, 3, 19).unwrap());
+/// assert_eq!(cal.working_days_between(accepted, due)?, 20);
+/// # Ok::<(), shenpi::calendar::CalendarError>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+///
+/// let cal: WorkCalendar = serde_json::from_str(r#"{
+///     "first_year": 2026,
+///     "last_year": 2026,
+///     "weekend": ["Sat", "Sun"],
+///     "holidays": ["2026-01-01", "2026-01-02"],
+///     "make_up_days": ["2026-01-04"],
+///     "office_hours": [
+///         {"start": "08:30:00", "end": "12:00:00"},
+///         {"start": "14:30:00", "end": "17:30:00"}
+///     ],
+///     "utc_offset": "+08:00"
+/// }"#)?;
+/// assert_eq!(cal.working_days_in_year(2026)?, 260);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(try_from = "CalendarData", into = "CalendarData")]
+pub struct WorkCalendar {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    def: Definition,
+    tables: Tables,
+}
+
+/// What a calendar is, as given; equality and hashing look only at this.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Definition {
+    pub(crate) first_year: i32,
+    pub(crate) last_year: i32,
+    /// Bit `n` set when `Weekday::num_days_from_monday() == n` is a weekend
+    /// day.
+    pub(crate) weekend: u8,
+    pub(crate) holidays: BTreeSet<NaiveDate>,
+    pub(crate) make_up_days: BTreeSet<NaiveDate>,
+    pub(crate) office_hours: OfficeHours,
+    pub(crate) utc_offset: FixedOffset,
+}
+
+/// The derived per-day tables behind every O(1) operation.
+struct Tables {
+    /// `year_start[y - first]` is the day index of 1 January of year `y`;
+    /// one more entry holds the number of covered days.
+    year_start: Box<[u32]>,
+    /// `cum[i]` is the number of working days among day indices `0..i`.
+    cum: Box<[u32]>,
+    /// The working days, in order.
+    working: Box<[NaiveDate]>,
+    /// Working seconds in a working day.
+    day_seconds: u32,
+}
+
+pub(crate) fn weekday_bit(day: Weekday) -> u8 {
+    1 << day.num_days_from_monday()
+}
+
+impl Definition {
+    /// Checks every invariant and tabulates the days.
+    pub(crate) fn build(self) -> Result<WorkCalendar, CalendarError> {
+        let (first, last) = (self.first_year, self.last_year);
+        for year in [first, last] {
+            if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+                return Err(CalendarError::UnsupportedYear { year, min: MIN_YEAR, max: MAX_YEAR });
+            }
+        }
+        if last < first {
+            return Err(CalendarError::EmptyYears { first, last });
+        }
+        if last - first >= MAX_YEARS as i32 {
+            return Err(CalendarError::TooManyYears { first, last, max: MAX_YEARS });
+        }
+        let covered = |date: &NaiveDate| (first..=last).contains(&date.year());
+        for date in self.holidays.iter().chain(&self.make_up_days) {
+            if !covered(date) {
+                return Err(CalendarError::DateOutOfRange { date: *date, first, last });
+            }
+        }
+        if let Some(date) = self.holidays.intersection(&self.make_up_days).next() {
+            return Err(CalendarError::HolidayAndMakeUpDay { date: *date });
+        }
+        for date in &self.make_up_days {
+            if self.weekend & weekday_bit(date.weekday()) == 0 {
+                return Err(CalendarError::MakeUpDayNotWeekend {
+                    date: *date,
+                    weekday: date.weekday(),
+                });
+            }
+        }
+        let tables = Tables::new(&self)?;
+        Ok(WorkCalendar { inner: Arc::new(Inner { def: self, tables }) })
+    }
+
+    fn is_working(&self, date: NaiveDate) -> bool {
+        self.make_up_days.contains(&date)
+            || (self.weekend & weekday_bit(date.weekday()) == 0 && !self.holidays.contains(&date))
+    }
+}
+
+impl Tables {
+    fn new(def: &Definition) -> Result<Tables, CalendarError> {
+        let unsupported =
+            |year| CalendarError::UnsupportedYear { year, min: MIN_YEAR, max: MAX_YEAR };
+        let mut year_start = Vec::with_capacity((def.last_year - def.first_year + 2) as usize);
+        let mut days = 0u32;
+        for year in def.first_year..=def.last_year {
+            year_start.push(days);
+            let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| unsupported(year))?;
+            days += if jan1.leap_year() { 366 } else { 365 };
+        }
+        year_start.push(days);
+
+        let mut cum = Vec::with_capacity(days as usize + 1);
+        let mut working = Vec::new();
+        let first = NaiveDate::from_ymd_opt(def.first_year, 1, 1)
+            .ok_or_else(|| unsupported(def.first_year))?;
+        cum.push(0);
+        for date in first.iter_days().take(days as usize) {
+            if def.is_working(date) {
+                working.push(date);
+            }
+            cum.push(working.len() as u32);
+        }
+        Ok(Tables {
+            year_start: year_start.into(),
+            cum: cum.into(),
+            working: working.into(),
+            day_seconds: def.office_hours.day_seconds(),
+        })
+    }
+}
+
+impl WorkCalendar {
+    /// A builder for a calendar covering `years`, with Saturday and Sunday
+    /// as the weekend, no holidays, whole-day office hours and China
+    /// Standard Time (UTC+8).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// let cal = WorkCalendar::builder(2026..=2026)
+    ///     .holiday_range(d(10, 1), d(10, 7))
+    ///     .make_up_days([d(9, 20), d(10, 10)])
+    ///     .build()?;
+    /// assert!(!cal.is_working_day(d(10, 7))?);
+    /// assert!(cal.is_working_day(d(10, 8))?);
+    /// assert!(cal.is_working_day(d(9, 20))?); // a Sunday make-up day
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn builder(years: RangeInclusive<i32>) -> WorkCalendarBuilder {
+        WorkCalendarBuilder::new(years)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn definition(&self) -> &Definition {
+        &self.inner.def
+    }
+
+    fn tables(&self) -> &Tables {
+        &self.inner.tables
+    }
+
+    /// The years the calendar covers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// assert_eq!(WorkCalendar::china().years(), 2004..=2026);
+    /// ```
+    pub fn years(&self) -> RangeInclusive<i32> {
+        self.inner.def.first_year..=self.inner.def.last_year
+    }
+
+    /// The first and last covered days.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let (first, last) = WorkCalendar::china().date_range();
+    /// assert_eq!(first, NaiveDate::from_ymd_opt(2004, 1, 1).unwrap());
+    /// assert_eq!(last, NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    /// ```
+    pub fn date_range(&self) -> (NaiveDate, NaiveDate) {
+        // Covered years are checked to be valid chrono years when built.
+        let first =
+            NaiveDate::from_ymd_opt(self.inner.def.first_year, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last =
+            NaiveDate::from_ymd_opt(self.inner.def.last_year, 12, 31).unwrap_or(NaiveDate::MAX);
+        (first, last)
+    }
+
+    /// Whether `date` falls within the covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// assert!(cal.covers(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
+    /// assert!(!cal.covers(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()));
+    /// ```
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.years().contains(&date.year())
+    }
+
+    /// Whether `day` is a weekend day (before holidays and make-up days).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Weekday;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// assert!(cal.is_weekend(Weekday::Sun));
+    /// assert!(!cal.is_weekend(Weekday::Fri));
+    /// ```
+    pub fn is_weekend(&self, day: Weekday) -> bool {
+        self.inner.def.weekend & weekday_bit(day) != 0
+    }
+
+    /// The weekend days, Monday first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Weekday;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let weekend: Vec<_> = WorkCalendar::china().weekend().collect();
+    /// assert_eq!(weekend, [Weekday::Sat, Weekday::Sun]);
+    /// ```
+    pub fn weekend(&self) -> impl Iterator<Item = Weekday> + '_ {
+        let mask = self.inner.def.weekend;
+        WEEK.into_iter().filter(move |d| mask & weekday_bit(*d) != 0)
+    }
+
+    /// The holidays (off days), in order. Weekend days inside a holiday
+    /// period may be listed too, as the State Council's notices list them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let national_day_2026 = cal
+    ///     .holidays()
+    ///     .filter(|d| *d >= NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
+    ///     .count();
+    /// assert_eq!(national_day_2026, 7);
+    /// ```
+    pub fn holidays(&self) -> impl DoubleEndedIterator<Item = NaiveDate> + '_ {
+        self.inner.def.holidays.iter().copied()
+    }
+
+    /// The make-up working days (调休): weekend days that are working days.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let last = cal.make_up_days().next_back();
+    /// assert_eq!(last, NaiveDate::from_ymd_opt(2026, 10, 10));
+    /// ```
+    pub fn make_up_days(&self) -> impl DoubleEndedIterator<Item = NaiveDate> + '_ {
+        self.inner.def.make_up_days.iter().copied()
+    }
+
+    /// The office hours of a working day.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// // The national calendar counts the whole day.
+    /// assert_eq!(WorkCalendar::china().office_hours().day_seconds(), 86_400);
+    /// ```
+    pub fn office_hours(&self) -> &OfficeHours {
+        &self.inner.def.office_hours
+    }
+
+    /// The UTC offset of the calendar's civil time.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// assert_eq!(WorkCalendar::china().utc_offset().local_minus_utc(), 8 * 3600);
+    /// ```
+    pub fn utc_offset(&self) -> FixedOffset {
+        self.inner.def.utc_offset
+    }
+
+    /// The day index of `date`, or an error naming it and the covered years.
+    #[inline]
+    fn index(&self, date: NaiveDate) -> Result<usize, CalendarError> {
+        let t = self.tables();
+        let y = date.year().wrapping_sub(self.inner.def.first_year);
+        match t.year_start.get(y as u32 as usize) {
+            Some(start) if (y as u32 as usize) + 1 < t.year_start.len() => {
+                Ok(*start as usize + date.ordinal0() as usize)
+            }
+            _ => Err(self.out_of_range(date)),
+        }
+    }
+
+    fn out_of_range(&self, date: NaiveDate) -> CalendarError {
+        CalendarError::DateOutOfRange {
+            date,
+            first: self.inner.def.first_year,
+            last: self.inner.def.last_year,
+        }
+    }
+
+    fn count_out_of_range(
+        &self,
+        date: NaiveDate,
+        days: u32,
+        direction: Direction,
+    ) -> CalendarError {
+        CalendarError::CountOutOfRange {
+            date,
+            days,
+            direction,
+            first: self.inner.def.first_year,
+            last: self.inner.def.last_year,
+        }
+    }
+
+    #[inline]
+    fn working_at(&self, i: usize) -> bool {
+        let cum = &self.tables().cum;
+        cum[i + 1] != cum[i]
+    }
+
+    /// Whether `date` is a working day.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// assert!(!cal.is_working_day(d(10, 1))?); // National Day
+    /// assert!(cal.is_working_day(d(10, 10))?); // a Saturday make-up day
+    /// assert!(!cal.is_working_day(d(10, 11))?); // an ordinary Sunday
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    #[inline]
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        let i = self.index(date)?;
+        Ok(self.working_at(i))
+    }
+
+    /// The `n`-th working day after `date`, the start day excluded: a limit of
+    /// `n` working days from acceptance on `date` ends on this day. `n = 0`
+    /// gives `date` itself.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::CountOutOfRange`] when the result would be.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// // Accepted on New Year's Eve: due on the make-up Sunday.
+    /// assert_eq!(cal.add_working_days(d(2025, 12, 31), 1)?, d(2026, 1, 4));
+    /// // Over Labour Day.
+    /// assert_eq!(cal.add_working_days(d(2026, 4, 30), 5)?, d(2026, 5, 11));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    #[inline]
+    pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let i = self.index(date)?;
+        if n == 0 {
+            return Ok(date);
+        }
+        let t = self.tables();
+        // Working days in 0..=i, plus n, is the (1-based) rank of the result.
+        let k = t.cum[i + 1] as usize + n as usize - 1;
+        t.working
+            .get(k)
+            .copied()
+            .ok_or_else(|| self.count_out_of_range(date, n, Direction::Forward))
+    }
+
+    /// The `n`-th working day before `date`, the start day excluded. It
+    /// undoes [`add_working_days`](Self::add_working_days): subtracting `n`
+    /// from `add_working_days(d, n)` gives `d` rolled back to a working day.
+    /// `n = 0` gives `date` itself.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::CountOutOfRange`] when the result would be.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// // Three working days before 25 February, across the Spring Festival.
+    /// assert_eq!(cal.sub_working_days(d(2, 25), 3)?, d(2, 13));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    #[inline]
+    pub fn sub_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let i = self.index(date)?;
+        if n == 0 {
+            return Ok(date);
+        }
+        let t = self.tables();
+        // Working days in 0..i; the result has rank before - n + 1.
+        let before = t.cum[i] as usize;
+        before
+            .checked_sub(n as usize)
+            .map(|k| t.working[k])
+            .ok_or_else(|| self.count_out_of_range(date, n, Direction::Backward))
+    }
+
+    /// The number of working days in the half-open range `(a, b]`: the
+    /// working days after `a` up to and including `b`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::InvertedRange`] when `b < a`;
+    /// [`CalendarError::DateOutOfRange`] when either date is outside the
+    /// covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert_eq!(cal.working_days_between(d(2025, 12, 31), d(2026, 12, 31))?, 248);
+    /// assert!(cal.working_days_between(d(2026, 2, 1), d(2026, 1, 1)).is_err());
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    #[inline]
+    pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<u32, CalendarError> {
+        if b < a {
+            return Err(CalendarError::InvertedRange { start: a, end: b });
+        }
+        let (i, j) = (self.index(a)?, self.index(b)?);
+        let cum = &self.tables().cum;
+        Ok(cum[j + 1] - cum[i + 1])
+    }
+
+    /// The number of working days in `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearOutOfRange`] when the year is not covered.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// assert_eq!(cal.working_days_in_year(2024)?, 251);
+    /// assert_eq!(cal.working_days_in_year(2026)?, 248);
+    /// assert!(cal.working_days_in_year(2027).is_err());
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn working_days_in_year(&self, year: i32) -> Result<u32, CalendarError> {
+        let t = self.tables();
+        let y = year.wrapping_sub(self.inner.def.first_year) as u32 as usize;
+        match (t.year_start.get(y), t.year_start.get(y.wrapping_add(1))) {
+            (Some(start), Some(end)) => Ok(t.cum[*end as usize] - t.cum[*start as usize]),
+            _ => Err(CalendarError::YearOutOfRange {
+                year,
+                first: self.inner.def.first_year,
+                last: self.inner.def.last_year,
+            }),
+        }
+    }
+
+    /// `date` itself when it is a working day, otherwise the nearest working
+    /// day in the direction of `roll`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::NoWorkingDay`] when no working day lies that
+    /// way before the covered years end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::{Roll, WorkCalendar};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// assert_eq!(cal.roll(d(10, 3), Roll::Following)?, d(10, 8));
+    /// assert_eq!(cal.roll(d(10, 3), Roll::Preceding)?, d(9, 30));
+    /// assert_eq!(cal.roll(d(10, 8), Roll::Following)?, d(10, 8));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    #[inline]
+    pub fn roll(&self, date: NaiveDate, roll: Roll) -> Result<NaiveDate, CalendarError> {
+        let i = self.index(date)?;
+        let t = self.tables();
+        let found = match roll {
+            // The first working day at or after i has rank cum[i] + 1.
+            Roll::Following => t.working.get(t.cum[i] as usize),
+            // The last working day at or before i has rank cum[i + 1].
+            Roll::Preceding => {
+                (t.cum[i + 1] as usize).checked_sub(1).and_then(|k| t.working.get(k))
+            }
+        };
+        found.copied().ok_or(CalendarError::NoWorkingDay {
+            date,
+            roll,
+            first: self.inner.def.first_year,
+            last: self.inner.def.last_year,
+        })
+    }
+
+    /// The end of a natural-day (自然日) period of `n` days from `date`: `n`
+    /// calendar days after it, rolled forward to the next working day when
+    /// that day is not a working day.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::CountOutOfRange`] when the result would be.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// // 10 natural days from 24 September end on 4 October, a holiday:
+    /// // the period runs on to 8 October.
+    /// assert_eq!(cal.add_natural_days(d(9, 24), 10)?, d(10, 8));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn add_natural_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        self.index(date)?;
+        let overflow = || self.count_out_of_range(date, n, Direction::Forward);
+        let end = date.checked_add_days(Days::new(u64::from(n))).ok_or_else(overflow)?;
+        match self.roll(end, Roll::Following) {
+            Ok(day) => Ok(day),
+            Err(_) => Err(overflow()),
+        }
+    }
+
+    /// A new calendar: this one with a local overlay's extra holidays and
+    /// working days laid on top. The national arrangement stays as it is
+    /// everywhere the overlay says nothing.
+    ///
+    /// An overlay holiday makes the day an off day (dropping a national
+    /// make-up day there); an overlay working day makes the day a working
+    /// day (dropping a national holiday there, and making a weekend day a
+    /// make-up day).
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OverlayConflict`] when the overlay lists a date both
+    /// ways; [`CalendarError::DateOutOfRange`] when it lists a date outside
+    /// the covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::{Overlay, WorkCalendar};
+    ///
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// // A prefecture's own festival day off, and a city closure.
+    /// let local = Overlay::new().holiday(d(3, 3)).holiday(d(7, 15));
+    /// let cal = WorkCalendar::china().with_overlay(&local)?;
+    /// assert!(!cal.is_working_day(d(3, 3))?);
+    /// assert_eq!(cal.working_days_in_year(2026)?, 246);
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn with_overlay(&self, overlay: &Overlay) -> Result<WorkCalendar, CalendarError> {
+        overlay.check()?;
+        let mut def = self.inner.def.clone();
+        for date in overlay.holidays() {
+            def.make_up_days.remove(&date);
+            def.holidays.insert(date);
+        }
+        for date in overlay.working_days() {
+            def.holidays.remove(&date);
+            if def.weekend & weekday_bit(date.weekday()) != 0 {
+                def.make_up_days.insert(date);
+            }
+        }
+        def.build()
+    }
+
+    /// The civil date and time of an instant on this calendar's clock
+    /// (its UTC offset).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, NaiveDate};
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = DateTime::parse_from_rfc3339("2026-03-01T17:00:00Z")?;
+    /// // 17:00 UTC is already 1 am the next day in Beijing.
+    /// assert_eq!(cal.to_civil(&at).date(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_civil<Tz: TimeZone>(&self, at: &DateTime<Tz>) -> NaiveDateTime {
+        at.with_timezone(&self.inner.def.utc_offset).naive_local()
+    }
+
+    /// The instant at civil `date` and `time` on this calendar's clock.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, NaiveTime};
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = cal.instant(
+    ///     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+    ///     NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+    /// )?;
+    /// assert_eq!(at.to_rfc3339(), "2026-03-02T09:00:00+08:00");
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn instant(
+        &self,
+        date: NaiveDate,
+        time: NaiveTime,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        self.index(date)?;
+        self.local_instant(date, time)
+    }
+
+    fn local_instant(
+        &self,
+        date: NaiveDate,
+        time: NaiveTime,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        match self.inner.def.utc_offset.from_local_datetime(&date.and_time(time)) {
+            MappedLocalTime::Single(at) => Ok(at),
+            _ => Err(self.out_of_range(date)),
+        }
+    }
+
+    /// The close of office hours on `date`: the end of its last office-hours
+    /// period, or 24:00 (the next day's midnight) when the whole day counts.
+    /// A time limit ending on `date` ends at this instant.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let close = cal.office_close(NaiveDate::from_ymd_opt(2026, 3, 19).unwrap())?;
+    /// assert_eq!(close.to_rfc3339(), "2026-03-20T00:00:00+08:00");
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn office_close(&self, date: NaiveDate) -> Result<DateTime<FixedOffset>, CalendarError> {
+        self.index(date)?;
+        match self.inner.def.office_hours.close() {
+            Some(close) => self.local_instant(date, close),
+            None => match date.succ_opt() {
+                Some(next) => self.local_instant(next, NaiveTime::MIN),
+                None => Err(self.out_of_range(date)),
+            },
+        }
+    }
+
+    /// Working seconds from the start of the covered years up to `at`.
+    fn working_seconds_until(&self, at: &DateTime<FixedOffset>) -> Result<u64, CalendarError> {
+        let civil = self.to_civil(at);
+        let (date, time) = (civil.date(), civil.time());
+        let t = self.tables();
+        let i = match self.index(date) {
+            Ok(i) => i,
+            // Midnight right after the last covered day is still countable.
+            Err(e) => match date.pred_opt().map(|d| self.index(d)) {
+                Some(Ok(i)) if time == NaiveTime::MIN && i + 1 == t.cum.len() - 1 => i + 1,
+                _ => return Err(e),
+            },
+        };
+        let whole_days = u64::from(t.cum[i]) * u64::from(t.day_seconds);
+        let today = if i + 1 < t.cum.len() && self.working_at(i) {
+            self.inner.def.office_hours.seconds_before(time)
+        } else {
+            0
+        };
+        Ok(whole_days + u64::from(today))
+    }
+
+    /// Working time from `start` up to `end` in whole seconds: the office
+    /// hours of working days (the whole of each working day when no office
+    /// hours are set) between the two instants, each converted to the
+    /// calendar's civil time first.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::InvertedSpan`] when `end` is before `start`;
+    /// [`CalendarError::DateOutOfRange`] when either instant falls outside
+    /// the covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, NaiveTime};
+    /// use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+    ///
+    /// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let hours = OfficeHours::new([
+    ///     OfficePeriod::new(t(8, 30), t(12, 0))?,
+    ///     OfficePeriod::new(t(14, 30), t(17, 30))?,
+    /// ])?;
+    /// let cal = WorkCalendar::builder(2026..=2026).office_hours(hours).build()?;
+    /// // Friday 16:30 to Monday 09:30: one hour on each side of the weekend.
+    /// let start = DateTime::parse_from_rfc3339("2026-03-06T16:30:00+08:00").unwrap();
+    /// let end = DateTime::parse_from_rfc3339("2026-03-09T09:30:00+08:00").unwrap();
+    /// assert_eq!(cal.working_seconds_between(&start, &end)?, 2 * 3600);
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn working_seconds_between<Tz1: TimeZone, Tz2: TimeZone>(
+        &self,
+        start: &DateTime<Tz1>,
+        end: &DateTime<Tz2>,
+    ) -> Result<u64, CalendarError> {
+        let start = start.fixed_offset();
+        let end = end.fixed_offset();
+        if end < start {
+            return Err(CalendarError::InvertedSpan { start, end });
+        }
+        Ok(self.working_seconds_until(&end)? - self.working_seconds_until(&start)?)
+    }
+
+    /// Working time from `start` up to `end` in fractional working days:
+    /// [`working_seconds_between`](Self::working_seconds_between) divided by
+    /// the length of a working day. This is how cities report actual
+    /// handling time ("handled in 0.21 working days").
+    ///
+    /// # Errors
+    ///
+    /// As for [`working_seconds_between`](Self::working_seconds_between).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, NaiveTime};
+    /// use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+    ///
+    /// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let hours = OfficeHours::new([OfficePeriod::new(t(9, 0), t(17, 0))?])?;
+    /// let cal = WorkCalendar::builder(2026..=2026).office_hours(hours).build()?;
+    /// let received = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00").unwrap();
+    /// let done = DateTime::parse_from_rfc3339("2026-03-02T11:00:00+08:00").unwrap();
+    /// assert_eq!(cal.working_days_fraction_between(&received, &done)?, 0.25);
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn working_days_fraction_between<Tz1: TimeZone, Tz2: TimeZone>(
+        &self,
+        start: &DateTime<Tz1>,
+        end: &DateTime<Tz2>,
+    ) -> Result<f64, CalendarError> {
+        let seconds = self.working_seconds_between(start, end)?;
+        Ok(seconds as f64 / f64::from(self.tables().day_seconds))
+    }
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+impl PartialEq for WorkCalendar {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner.def == other.inner.def
+    }
+}
+
+impl Eq for WorkCalendar {}
+
+impl std::hash::Hash for WorkCalendar {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.inner.def.hash(state);
+    }
+}
+
+impl fmt::Debug for WorkCalendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let def = &self.inner.def;
+        f.debug_struct("WorkCalendar")
+            .field("years", &self.years())
+            .field("weekend", &self.weekend().collect::<Vec<_>>())
+            .field("holidays", &def.holidays.len())
+            .field("make_up_days", &def.make_up_days.len())
+            .field("office_hours", &def.office_hours)
+            .field("utc_offset", &def.utc_offset)
+            .finish()
+    }
+}
+
+/// The serde form of a calendar; decoding goes through the same validation
+/// as the builder.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarData {
+    first_year: i32,
+    last_year: i32,
+    #[serde(default = "default_weekend")]
+    weekend: Vec<Weekday>,
+    #[serde(default)]
+    holidays: Vec<NaiveDate>,
+    #[serde(default)]
+    make_up_days: Vec<NaiveDate>,
+    #[serde(default)]
+    office_hours: OfficeHours,
+    #[serde(default = "china_standard_time", with = "utc_offset_serde")]
+    utc_offset: FixedOffset,
+}
+
+fn default_weekend() -> Vec<Weekday> {
+    vec![Weekday::Sat, Weekday::Sun]
+}
+
+/// China Standard Time, UTC+8, the default offset of every calendar.
+pub(crate) fn china_standard_time() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap_or(UTC))
+}
+
+const UTC: FixedOffset = match FixedOffset::east_opt(0) {
+    Some(utc) => utc,
+    None => panic!("zero is a valid offset"),
+};
+
+impl TryFrom<CalendarData> for WorkCalendar {
+    type Error = CalendarError;
+
+    fn try_from(data: CalendarData) -> Result<Self, CalendarError> {
+        Definition {
+            first_year: data.first_year,
+            last_year: data.last_year,
+            weekend: data.weekend.iter().fold(0, |m, d| m | weekday_bit(*d)),
+            holidays: data.holidays.into_iter().collect(),
+            make_up_days: data.make_up_days.into_iter().collect(),
+            office_hours: data.office_hours,
+            utc_offset: data.utc_offset,
+        }
+        .build()
+    }
+}
+
+impl From<WorkCalendar> for CalendarData {
+    fn from(cal: WorkCalendar) -> Self {
+        let def = &cal.inner.def;
+        CalendarData {
+            first_year: def.first_year,
+            last_year: def.last_year,
+            weekend: cal.weekend().collect(),
+            holidays: def.holidays.iter().copied().collect(),
+            make_up_days: def.make_up_days.iter().copied().collect(),
+            office_hours: def.office_hours.clone(),
+            utc_offset: def.utc_offset,
+        }
+    }
+}
+
+/// `FixedOffset` as `"+08:00"`.
+mod utc_offset_serde {
+    use chrono::FixedOffset;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(offset: &FixedOffset, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(offset)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FixedOffset, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(|_| {
+            de::Error::custom(format_args!("invalid UTC offset {text:?}, expected like \"+08:00\""))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn small() -> WorkCalendar {
+        WorkCalendar::builder(2026..=2026)
+            .holiday_range(d(2026, 10, 1), d(2026, 10, 7))
+            .make_up_days([d(2026, 9, 20), d(2026, 10, 10)])
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn tables_agree_with_the_definition_day_by_day() {
+        let cal = small();
+        for date in d(2026, 1, 1).iter_days().take(365) {
+            assert_eq!(
+                cal.is_working_day(date).unwrap(),
+                cal.definition().is_working(date),
+                "{date}"
+            );
+        }
+    }
+
+    #[test]
+    fn edges_of_the_covered_years() {
+        let cal = small();
+        assert_eq!(
+            cal.is_working_day(d(2025, 12, 31)),
+            Err(CalendarError::DateOutOfRange { date: d(2025, 12, 31), first: 2026, last: 2026 })
+        );
+        assert!(cal.is_working_day(d(2027, 1, 1)).is_err());
+        // 31 December 2026 is a Thursday, the last working day.
+        assert!(matches!(
+            cal.add_working_days(d(2026, 12, 31), 1),
+            Err(CalendarError::CountOutOfRange { direction: Direction::Forward, .. })
+        ));
+        assert_eq!(cal.add_working_days(d(2026, 12, 30), 1).unwrap(), d(2026, 12, 31));
+        // 1 January 2026 is a Thursday, the first working day.
+        assert!(cal.sub_working_days(d(2026, 1, 1), 1).is_err());
+        assert_eq!(cal.sub_working_days(d(2026, 1, 2), 1).unwrap(), d(2026, 1, 1));
+        // Rolling forward off the last weekend of the year finds nothing.
+        let cal = WorkCalendar::builder(2022..=2022).build().unwrap();
+        assert!(matches!(
+            cal.roll(d(2022, 12, 31), Roll::Following),
+            Err(CalendarError::NoWorkingDay { roll: Roll::Following, .. })
+        ));
+        assert!(cal.roll(d(2022, 1, 1), Roll::Preceding).is_err());
+    }
+
+    #[test]
+    fn midnight_after_the_last_covered_day_counts() {
+        let cal = small();
+        let start = cal.instant(d(2026, 12, 31), NaiveTime::MIN).unwrap();
+        let end = cal.office_close(d(2026, 12, 31)).unwrap();
+        assert_eq!(cal.working_seconds_between(&start, &end).unwrap(), 86_400);
+        let later = end + chrono::TimeDelta::seconds(1);
+        assert!(cal.working_seconds_between(&start, &later).is_err());
+    }
+
+    #[test]
+    fn offset_decodes_and_rejects_garbage() {
+        let json = r#"{"first_year":2026,"last_year":2026,"utc_offset":"+05:30"}"#;
+        let cal: WorkCalendar = serde_json::from_str(json).unwrap();
+        assert_eq!(cal.utc_offset().local_minus_utc(), 5 * 3600 + 1800);
+        let json = r#"{"first_year":2026,"last_year":2026,"utc_offset":"Beijing"}"#;
+        let err = serde_json::from_str::<WorkCalendar>(json).unwrap_err();
+        assert!(err.to_string().contains("invalid UTC offset \"Beijing\""), "{err}");
+    }
+}

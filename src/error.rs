@@ -1,0 +1,30 @@
+//! The umbrella error of the crate.
+
+use crate::calendar::CalendarError;
+
+/// Any error from shenpi. Functions return their module's own error type;
+/// `?` converts it into this one where a caller mixes modules.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::calendar::WorkCalendar;
+///
+/// fn due(accepted: NaiveDate) -> shenpi::Result<NaiveDate> {
+///     Ok(WorkCalendar::china().add_working_days(accepted, 20)?)
+/// }
+///
+/// let err = due(NaiveDate::from_ymd_opt(2040, 1, 1).unwrap()).unwrap_err();
+/// assert!(matches!(err, shenpi::Error::Calendar(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A calendar definition or working-day operation failed.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+/// A `Result` whose error is the umbrella [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

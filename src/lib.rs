@@ -1,0 +1,50 @@
+//! shenpi (审批, "approval") runs the rules of Chinese e-government approval
+//! work as a pure library: working-day calendars and legal clocks now; items,
+//! cases, parallel-approval graphs, complaint tickets, escalation and reports
+//! as they land. No IO and no system clock: the host passes `now` and events
+//! in, and stores what comes out as serde data.
+//!
+//! # A quick example
+//!
+//! An application accepted on Friday 13 February 2026, the day before the
+//! Spring Festival holiday, with a promised limit of 3 working days and the
+//! statutory 20 of 行政许可法 art. 42:
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use shenpi::calendar::WorkCalendar;
+//!
+//! let cal = WorkCalendar::china();
+//! let accepted = NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
+//! let promised = cal.add_working_days(accepted, 3)?;
+//! let statutory = cal.add_working_days(accepted, 20)?;
+//! assert_eq!(promised.to_string(), "2026-02-25");
+//! assert_eq!(statutory.to_string(), "2026-03-19");
+//! // A due date ends at the close of office hours (24:00 when none are set).
+//! assert_eq!(cal.office_close(promised)?.to_rfc3339(), "2026-02-26T00:00:00+08:00");
+//! # Ok::<(), shenpi::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`calendar`]: working-day calendars as data (weekend days, holidays,
+//!   make-up working days 调休, office hours, UTC offset), the built-in
+//!   national calendar 2004–2026, local overlays, and O(1) working-day
+//!   arithmetic.
+//! - [`Error`]: the umbrella error; each module has its own error type, which
+//!   `?` converts into it.
+//!
+//! # Principles
+//!
+//! - **Pure.** Every function is a function of its arguments: no IO, no
+//!   global state, no clock.
+//! - **Definitions are data.** Calendars decode from JSON through the same
+//!   validation as their builders, so an invalid definition never exists.
+//! - **Errors explain.** Every error names the value at fault and the rule
+//!   it breaks; bad input never panics.
+
+mod error;
+
+pub mod calendar;
+
+pub use error::{Error, Result};

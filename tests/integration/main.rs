@@ -1,0 +1,1 @@
+//! Integration tests for shenpi, one module per area.
