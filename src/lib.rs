@@ -48,3 +48,8 @@ mod error;
 pub mod calendar;
 
 pub use error::{Error, Result};
+
+// The README's examples are compiled and run as doc tests, so it stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

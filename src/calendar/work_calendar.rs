@@ -76,12 +76,8 @@ pub const MAX_YEARS: u32 = 500;
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "CalendarData", into = "CalendarData")]
 pub struct WorkCalendar {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    def: Definition,
-    tables: Tables,
+    def: Arc<Definition>,
+    tables: Arc<Tables>,
 }
 
 /// What a calendar is, as given; equality and hashing look only at this.
@@ -107,8 +103,6 @@ struct Tables {
     cum: Box<[u32]>,
     /// The working days, in order.
     working: Box<[NaiveDate]>,
-    /// Working seconds in a working day.
-    day_seconds: u32,
 }
 
 pub(crate) fn weekday_bit(day: Weekday) -> u8 {
@@ -148,7 +142,7 @@ impl Definition {
             }
         }
         let tables = Tables::new(&self)?;
-        Ok(WorkCalendar { inner: Arc::new(Inner { def: self, tables }) })
+        Ok(WorkCalendar { def: Arc::new(self), tables: Arc::new(tables) })
     }
 
     fn is_working(&self, date: NaiveDate) -> bool {
@@ -181,12 +175,7 @@ impl Tables {
             }
             cum.push(working.len() as u32);
         }
-        Ok(Tables {
-            year_start: year_start.into(),
-            cum: cum.into(),
-            working: working.into(),
-            day_seconds: def.office_hours.day_seconds(),
-        })
+        Ok(Tables { year_start: year_start.into(), cum: cum.into(), working: working.into() })
     }
 }
 
@@ -217,11 +206,11 @@ impl WorkCalendar {
 
     #[cfg(test)]
     pub(crate) fn definition(&self) -> &Definition {
-        &self.inner.def
+        &self.def
     }
 
     fn tables(&self) -> &Tables {
-        &self.inner.tables
+        &self.tables
     }
 
     /// The years the calendar covers.
@@ -234,7 +223,7 @@ impl WorkCalendar {
     /// assert_eq!(WorkCalendar::china().years(), 2004..=2026);
     /// ```
     pub fn years(&self) -> RangeInclusive<i32> {
-        self.inner.def.first_year..=self.inner.def.last_year
+        self.def.first_year..=self.def.last_year
     }
 
     /// The first and last covered days.
@@ -251,10 +240,8 @@ impl WorkCalendar {
     /// ```
     pub fn date_range(&self) -> (NaiveDate, NaiveDate) {
         // Covered years are checked to be valid chrono years when built.
-        let first =
-            NaiveDate::from_ymd_opt(self.inner.def.first_year, 1, 1).unwrap_or(NaiveDate::MIN);
-        let last =
-            NaiveDate::from_ymd_opt(self.inner.def.last_year, 12, 31).unwrap_or(NaiveDate::MAX);
+        let first = NaiveDate::from_ymd_opt(self.def.first_year, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = NaiveDate::from_ymd_opt(self.def.last_year, 12, 31).unwrap_or(NaiveDate::MAX);
         (first, last)
     }
 
@@ -287,7 +274,7 @@ impl WorkCalendar {
     /// assert!(!cal.is_weekend(Weekday::Fri));
     /// ```
     pub fn is_weekend(&self, day: Weekday) -> bool {
-        self.inner.def.weekend & weekday_bit(day) != 0
+        self.def.weekend & weekday_bit(day) != 0
     }
 
     /// The weekend days, Monday first.
@@ -302,7 +289,7 @@ impl WorkCalendar {
     /// assert_eq!(weekend, [Weekday::Sat, Weekday::Sun]);
     /// ```
     pub fn weekend(&self) -> impl Iterator<Item = Weekday> + '_ {
-        let mask = self.inner.def.weekend;
+        let mask = self.def.weekend;
         WEEK.into_iter().filter(move |d| mask & weekday_bit(*d) != 0)
     }
 
@@ -323,7 +310,7 @@ impl WorkCalendar {
     /// assert_eq!(national_day_2026, 7);
     /// ```
     pub fn holidays(&self) -> impl DoubleEndedIterator<Item = NaiveDate> + '_ {
-        self.inner.def.holidays.iter().copied()
+        self.def.holidays.iter().copied()
     }
 
     /// The make-up working days (调休): weekend days that are working days.
@@ -339,7 +326,7 @@ impl WorkCalendar {
     /// assert_eq!(last, NaiveDate::from_ymd_opt(2026, 10, 10));
     /// ```
     pub fn make_up_days(&self) -> impl DoubleEndedIterator<Item = NaiveDate> + '_ {
-        self.inner.def.make_up_days.iter().copied()
+        self.def.make_up_days.iter().copied()
     }
 
     /// The office hours of a working day.
@@ -353,7 +340,7 @@ impl WorkCalendar {
     /// assert_eq!(WorkCalendar::china().office_hours().day_seconds(), 86_400);
     /// ```
     pub fn office_hours(&self) -> &OfficeHours {
-        &self.inner.def.office_hours
+        &self.def.office_hours
     }
 
     /// The UTC offset of the calendar's civil time.
@@ -366,14 +353,14 @@ impl WorkCalendar {
     /// assert_eq!(WorkCalendar::china().utc_offset().local_minus_utc(), 8 * 3600);
     /// ```
     pub fn utc_offset(&self) -> FixedOffset {
-        self.inner.def.utc_offset
+        self.def.utc_offset
     }
 
     /// The day index of `date`, or an error naming it and the covered years.
     #[inline]
     fn index(&self, date: NaiveDate) -> Result<usize, CalendarError> {
         let t = self.tables();
-        let y = date.year().wrapping_sub(self.inner.def.first_year);
+        let y = date.year().wrapping_sub(self.def.first_year);
         match t.year_start.get(y as u32 as usize) {
             Some(start) if (y as u32 as usize) + 1 < t.year_start.len() => {
                 Ok(*start as usize + date.ordinal0() as usize)
@@ -383,11 +370,7 @@ impl WorkCalendar {
     }
 
     fn out_of_range(&self, date: NaiveDate) -> CalendarError {
-        CalendarError::DateOutOfRange {
-            date,
-            first: self.inner.def.first_year,
-            last: self.inner.def.last_year,
-        }
+        CalendarError::DateOutOfRange { date, first: self.def.first_year, last: self.def.last_year }
     }
 
     fn count_out_of_range(
@@ -400,8 +383,8 @@ impl WorkCalendar {
             date,
             days,
             direction,
-            first: self.inner.def.first_year,
-            last: self.inner.def.last_year,
+            first: self.def.first_year,
+            last: self.def.last_year,
         }
     }
 
@@ -562,13 +545,13 @@ impl WorkCalendar {
     /// ```
     pub fn working_days_in_year(&self, year: i32) -> Result<u32, CalendarError> {
         let t = self.tables();
-        let y = year.wrapping_sub(self.inner.def.first_year) as u32 as usize;
+        let y = year.wrapping_sub(self.def.first_year) as u32 as usize;
         match (t.year_start.get(y), t.year_start.get(y.wrapping_add(1))) {
             (Some(start), Some(end)) => Ok(t.cum[*end as usize] - t.cum[*start as usize]),
             _ => Err(CalendarError::YearOutOfRange {
                 year,
-                first: self.inner.def.first_year,
-                last: self.inner.def.last_year,
+                first: self.def.first_year,
+                last: self.def.last_year,
             }),
         }
     }
@@ -610,8 +593,8 @@ impl WorkCalendar {
         found.copied().ok_or(CalendarError::NoWorkingDay {
             date,
             roll,
-            first: self.inner.def.first_year,
-            last: self.inner.def.last_year,
+            first: self.def.first_year,
+            last: self.def.last_year,
         })
     }
 
@@ -678,7 +661,12 @@ impl WorkCalendar {
     /// ```
     pub fn with_overlay(&self, overlay: &Overlay) -> Result<WorkCalendar, CalendarError> {
         overlay.check()?;
-        let mut def = self.inner.def.clone();
+        for date in overlay.holidays().chain(overlay.working_days()) {
+            if !self.covers(date) {
+                return Err(self.out_of_range(date));
+            }
+        }
+        let mut def = Definition::clone(&self.def);
         for date in overlay.holidays() {
             def.make_up_days.remove(&date);
             def.holidays.insert(date);
@@ -690,6 +678,47 @@ impl WorkCalendar {
             }
         }
         def.build()
+    }
+
+    /// The same days with other office hours. The day tables are shared with
+    /// `self`, so this is cheap.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveTime;
+    /// use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+    ///
+    /// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let centre = WorkCalendar::china().with_office_hours(OfficeHours::new([
+    ///     OfficePeriod::new(t(8, 30), t(12, 0))?,
+    ///     OfficePeriod::new(t(14, 30), t(17, 30))?,
+    /// ])?);
+    /// assert_eq!(centre.office_hours().day_seconds(), 6 * 3600 + 1800);
+    /// assert_eq!(centre.years(), 2004..=2026);
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn with_office_hours(&self, hours: OfficeHours) -> WorkCalendar {
+        let def = Definition { office_hours: hours, ..Definition::clone(&self.def) };
+        WorkCalendar { def: Arc::new(def), tables: Arc::clone(&self.tables) }
+    }
+
+    /// The same days on the clock of another UTC offset. The day tables are
+    /// shared with `self`, so this is cheap.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let utc = FixedOffset::east_opt(0).unwrap();
+    /// let cal = WorkCalendar::china().with_utc_offset(utc);
+    /// assert_eq!(cal.utc_offset(), utc);
+    /// ```
+    pub fn with_utc_offset(&self, offset: FixedOffset) -> WorkCalendar {
+        let def = Definition { utc_offset: offset, ..Definition::clone(&self.def) };
+        WorkCalendar { def: Arc::new(def), tables: Arc::clone(&self.tables) }
     }
 
     /// The civil date and time of an instant on this calendar's clock
@@ -708,7 +737,7 @@ impl WorkCalendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_civil<Tz: TimeZone>(&self, at: &DateTime<Tz>) -> NaiveDateTime {
-        at.with_timezone(&self.inner.def.utc_offset).naive_local()
+        at.with_timezone(&self.def.utc_offset).naive_local()
     }
 
     /// The instant at civil `date` and `time` on this calendar's clock.
@@ -746,7 +775,7 @@ impl WorkCalendar {
         date: NaiveDate,
         time: NaiveTime,
     ) -> Result<DateTime<FixedOffset>, CalendarError> {
-        match self.inner.def.utc_offset.from_local_datetime(&date.and_time(time)) {
+        match self.def.utc_offset.from_local_datetime(&date.and_time(time)) {
             MappedLocalTime::Single(at) => Ok(at),
             _ => Err(self.out_of_range(date)),
         }
@@ -774,7 +803,7 @@ impl WorkCalendar {
     /// ```
     pub fn office_close(&self, date: NaiveDate) -> Result<DateTime<FixedOffset>, CalendarError> {
         self.index(date)?;
-        match self.inner.def.office_hours.close() {
+        match self.def.office_hours.close() {
             Some(close) => self.local_instant(date, close),
             None => match date.succ_opt() {
                 Some(next) => self.local_instant(next, NaiveTime::MIN),
@@ -796,9 +825,9 @@ impl WorkCalendar {
                 _ => return Err(e),
             },
         };
-        let whole_days = u64::from(t.cum[i]) * u64::from(t.day_seconds);
+        let whole_days = u64::from(t.cum[i]) * u64::from(self.def.office_hours.day_seconds());
         let today = if i + 1 < t.cum.len() && self.working_at(i) {
-            self.inner.def.office_hours.seconds_before(time)
+            self.def.office_hours.seconds_before(time)
         } else {
             0
         };
@@ -876,7 +905,7 @@ impl WorkCalendar {
         end: &DateTime<Tz2>,
     ) -> Result<f64, CalendarError> {
         let seconds = self.working_seconds_between(start, end)?;
-        Ok(seconds as f64 / f64::from(self.tables().day_seconds))
+        Ok(seconds as f64 / f64::from(self.def.office_hours.day_seconds()))
     }
 }
 
@@ -892,7 +921,7 @@ const WEEK: [Weekday; 7] = [
 
 impl PartialEq for WorkCalendar {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner) || self.inner.def == other.inner.def
+        Arc::ptr_eq(&self.def, &other.def) || self.def == other.def
     }
 }
 
@@ -900,13 +929,13 @@ impl Eq for WorkCalendar {}
 
 impl std::hash::Hash for WorkCalendar {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.inner.def.hash(state);
+        self.def.hash(state);
     }
 }
 
 impl fmt::Debug for WorkCalendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let def = &self.inner.def;
+        let def = &self.def;
         f.debug_struct("WorkCalendar")
             .field("years", &self.years())
             .field("weekend", &self.weekend().collect::<Vec<_>>())
@@ -970,7 +999,7 @@ impl TryFrom<CalendarData> for WorkCalendar {
 
 impl From<WorkCalendar> for CalendarData {
     fn from(cal: WorkCalendar) -> Self {
-        let def = &cal.inner.def;
+        let def = &cal.def;
         CalendarData {
             first_year: def.first_year,
             last_year: def.last_year,
@@ -994,9 +1023,39 @@ mod utc_offset_serde {
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FixedOffset, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        text.parse().map_err(|_| {
-            de::Error::custom(format_args!("invalid UTC offset {text:?}, expected like \"+08:00\""))
+        parse(&text).ok_or_else(|| {
+            de::Error::custom(format_args!(
+                "invalid UTC offset {text:?}, expected like \"+08:00\" or \"-03:30:15\""
+            ))
         })
+    }
+
+    /// Reads exactly `±HH:MM` or `±HH:MM:SS`, nothing before or after.
+    pub(super) fn parse(text: &str) -> Option<FixedOffset> {
+        let (sign, rest) = match text.as_bytes().first()? {
+            b'+' => (1, &text[1..]),
+            b'-' => (-1, &text[1..]),
+            _ => return None,
+        };
+        let mut seconds = 0i32;
+        let mut parts = 0;
+        for (i, part) in rest.split(':').enumerate() {
+            let limit = if i == 0 { 24 } else { 60 };
+            if i > 2 || part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let value: i32 = part.parse().ok()?;
+            if value >= limit {
+                return None;
+            }
+            seconds = seconds * 60 + value;
+            parts = i + 1;
+        }
+        match parts {
+            2 => FixedOffset::east_opt(sign * seconds * 60),
+            3 => FixedOffset::east_opt(sign * seconds),
+            _ => None,
+        }
     }
 }
 
@@ -1062,6 +1121,37 @@ mod tests {
         assert_eq!(cal.working_seconds_between(&start, &end).unwrap(), 86_400);
         let later = end + chrono::TimeDelta::seconds(1);
         assert!(cal.working_seconds_between(&start, &later).is_err());
+    }
+
+    #[test]
+    fn offsets_parse_exactly() {
+        use super::utc_offset_serde::parse;
+        let east = |s| FixedOffset::east_opt(s);
+        assert_eq!(parse("+08:00"), east(8 * 3600));
+        assert_eq!(parse("-03:30"), east(-(3 * 3600 + 1800)));
+        assert_eq!(parse("+08:05:43"), east(8 * 3600 + 5 * 60 + 43));
+        assert_eq!(parse("-00:00:01"), east(-1));
+        for bad in [
+            "",
+            "+",
+            "08:00",
+            "+8:00",
+            "+08",
+            "+08:00 Beijing",
+            "+08:00Z",
+            "+08:000",
+            "+24:00",
+            "+08:60",
+            "+08:00:00:00",
+            "+0８:00",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        // What is written reads back the same.
+        for seconds in [0, 1, -1, 8 * 3600, 8 * 3600 + 343, -(12 * 3600 + 59)] {
+            let offset = FixedOffset::east_opt(seconds).unwrap();
+            assert_eq!(parse(&offset.to_string()), Some(offset), "{offset}");
+        }
     }
 
     #[test]

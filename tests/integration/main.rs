@@ -1,1 +1,8 @@
-//! Integration tests for shenpi, one module per area.
+//! Integration tests for shenpi: one binary, one module per area.
+
+// Test helpers outside `#[test]` functions unwrap freely, as the tests do.
+#![allow(clippy::unwrap_used)]
+
+mod calendar;
+mod calendar_props;
+mod strategies;

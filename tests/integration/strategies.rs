@@ -1,0 +1,377 @@
+//! Proptest strategies shared by the property tests.
+//!
+//! Dates, weekends, office hours, UTC offsets, whole calendars (as a
+//! [`CalendarSpec`] that remembers what the builder was given), overlays and
+//! instants at random UTC offsets. Strategies that depend on a calendar take
+//! it by reference and clone what they need, so they compose with
+//! `prop_flat_map`.
+
+use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
+
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc, Weekday,
+};
+use proptest::prelude::*;
+use proptest::sample::select;
+use shenpi::calendar::{OfficeHours, OfficePeriod, Overlay, WorkCalendar};
+
+/// The days of the week, Monday first.
+pub(crate) const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// Seconds in a civil day.
+pub(crate) const DAY_SECONDS: u32 = 86_400;
+
+fn from_day_number(n: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(n).expect("a day number inside chrono's range")
+}
+
+fn jan1(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year")
+}
+
+fn dec31(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year")
+}
+
+/// `date` moved by `days` (either way), clamped to `[first, last]`.
+fn clamp_shift(date: NaiveDate, days: i64, first: NaiveDate, last: NaiveDate) -> NaiveDate {
+    (date + TimeDelta::days(days)).clamp(first, last)
+}
+
+/// The time of day `secs` seconds after midnight (`secs < 86_400`).
+pub(crate) fn time_at(secs: u32) -> NaiveTime {
+    NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).expect("seconds within a day")
+}
+
+/// Dates from `first` through `last`, shrinking towards `first`.
+pub(crate) fn date_between(first: NaiveDate, last: NaiveDate) -> impl Strategy<Value = NaiveDate> {
+    (first.num_days_from_ce()..=last.num_days_from_ce()).prop_map(from_day_number)
+}
+
+/// Dates in the given years.
+pub(crate) fn date_in_years(years: RangeInclusive<i32>) -> impl Strategy<Value = NaiveDate> {
+    date_between(jan1(*years.start()), dec31(*years.end()))
+}
+
+/// Any date chrono can represent.
+pub(crate) fn any_date() -> impl Strategy<Value = NaiveDate> {
+    date_between(NaiveDate::MIN, NaiveDate::MAX)
+}
+
+/// Dates a calendar covers, with extra weight on the first and last two
+/// weeks, where counts run out.
+pub(crate) fn date_in(cal: &WorkCalendar) -> impl Strategy<Value = NaiveDate> {
+    let (first, last) = cal.date_range();
+    prop_oneof![
+        8 => date_between(first, last),
+        1 => date_between(first, clamp_shift(first, 13, first, last)),
+        1 => date_between(clamp_shift(last, -13, first, last), last),
+    ]
+}
+
+/// Dates around a calendar: mostly covered, sometimes a few weeks before or
+/// after the covered years.
+pub(crate) fn date_around(cal: &WorkCalendar) -> impl Strategy<Value = NaiveDate> {
+    let (first, last) = cal.date_range();
+    prop_oneof![
+        4 => date_in(cal),
+        1 => date_between(first - TimeDelta::days(40), first - TimeDelta::days(1)),
+        1 => date_between(last + TimeDelta::days(1), last + TimeDelta::days(40)),
+        1 => date_outside(cal),
+    ]
+}
+
+/// Dates within 400 days before or after a calendar's covered years.
+pub(crate) fn date_outside(cal: &WorkCalendar) -> impl Strategy<Value = NaiveDate> {
+    let (first, last) = cal.date_range();
+    prop_oneof![
+        date_between(first - TimeDelta::days(400), first - TimeDelta::days(1)),
+        date_between(last + TimeDelta::days(1), last + TimeDelta::days(400)),
+    ]
+}
+
+/// A set of weekend days: usually Saturday and Sunday, sometimes Sunday
+/// only, sometimes any subset of the week (none and all seven included).
+pub(crate) fn weekend() -> impl Strategy<Value = Vec<Weekday>> {
+    let from_mask = |mask: u8| {
+        WEEK.into_iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, d)| d).collect()
+    };
+    prop_oneof![
+        3 => Just(vec![Weekday::Sat, Weekday::Sun]),
+        1 => Just(vec![Weekday::Sun]),
+        3 => (0u8..128).prop_map(from_mask),
+    ]
+}
+
+/// One to three office-hours periods that do not overlap, at whole
+/// seconds, sometimes touching end to start, given latest first (the
+/// calendar has to sort them).
+pub(crate) fn office_periods() -> impl Strategy<Value = Vec<OfficePeriod>> {
+    (prop::collection::btree_set(0..DAY_SECONDS, 2..=6), any::<bool>()).prop_map(
+        |(bounds, touching)| {
+            let b: Vec<u32> = bounds.into_iter().collect();
+            let pairs: Vec<(u32, u32)> = if touching {
+                b.windows(2).take(3).map(|w| (w[0], w[1])).collect()
+            } else {
+                b.chunks_exact(2).map(|c| (c[0], c[1])).collect()
+            };
+            pairs
+                .into_iter()
+                .rev()
+                .map(|(s, e)| OfficePeriod::new(time_at(s), time_at(e)).expect("start before end"))
+                .collect()
+        },
+    )
+}
+
+/// Office hours: the whole day, a typical government office day, or one to
+/// three random periods.
+pub(crate) fn office_hours() -> impl Strategy<Value = OfficeHours> {
+    let typical = || {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("a valid time");
+        OfficeHours::new([
+            OfficePeriod::new(t(8, 30), t(12, 0)).expect("a valid period"),
+            OfficePeriod::new(t(14, 30), t(17, 30)).expect("a valid period"),
+        ])
+        .expect("no overlap")
+    };
+    prop_oneof![
+        2 => Just(OfficeHours::whole_day()),
+        1 => Just(typical()),
+        4 => office_periods().prop_map(|p| OfficeHours::new(p).expect("periods do not overlap")),
+    ]
+}
+
+/// UTC offsets in whole minutes, as the calendar's JSON form writes them
+/// (`"+08:00"`): usually China Standard Time or UTC, otherwise anything
+/// within a day either way.
+pub(crate) fn utc_offset() -> impl Strategy<Value = FixedOffset> {
+    let east = |secs| FixedOffset::east_opt(secs).expect("an offset within a day");
+    prop_oneof![
+        2 => Just(east(8 * 3600)),
+        1 => Just(east(0)),
+        3 => (-(24 * 60 - 1)..=(24 * 60 - 1)).prop_map(move |m: i32| east(m * 60)),
+    ]
+}
+
+/// Any UTC offset chrono accepts, to the second.
+pub(crate) fn any_utc_offset() -> impl Strategy<Value = FixedOffset> {
+    (-(DAY_SECONDS as i32 - 1)..=(DAY_SECONDS as i32 - 1))
+        .prop_map(|s| FixedOffset::east_opt(s).expect("an offset within a day"))
+}
+
+/// What a random calendar was built from, kept so tests can compare what
+/// the calendar reads back with what it was given.
+#[derive(Debug, Clone)]
+pub(crate) struct CalendarSpec {
+    pub(crate) years: RangeInclusive<i32>,
+    /// Monday first, no repeats.
+    pub(crate) weekend: Vec<Weekday>,
+    /// Single holidays.
+    pub(crate) holidays: BTreeSet<NaiveDate>,
+    /// Holiday runs, first and last day included.
+    pub(crate) holiday_ranges: Vec<(NaiveDate, NaiveDate)>,
+    /// Weekend days that are not holidays.
+    pub(crate) make_up_days: BTreeSet<NaiveDate>,
+    pub(crate) office_hours: OfficeHours,
+    pub(crate) utc_offset: FixedOffset,
+}
+
+impl CalendarSpec {
+    /// Every holiday: the single ones and the days of every run.
+    pub(crate) fn all_holidays(&self) -> BTreeSet<NaiveDate> {
+        let mut all = self.holidays.clone();
+        for (first, last) in &self.holiday_ranges {
+            all.extend(first.iter_days().take_while(|d| d <= last));
+        }
+        all
+    }
+
+    /// Builds the calendar through [`WorkCalendar::builder`].
+    pub(crate) fn build(&self) -> WorkCalendar {
+        let mut builder = WorkCalendar::builder(self.years.clone())
+            .weekend(self.weekend.iter().copied())
+            .holidays(self.holidays.iter().copied())
+            .make_up_days(self.make_up_days.iter().copied())
+            .office_hours(self.office_hours.clone())
+            .utc_offset(self.utc_offset);
+        for (first, last) in &self.holiday_ranges {
+            builder = builder.holiday_range(*first, *last);
+        }
+        builder.build().expect("a generated calendar definition is valid")
+    }
+}
+
+/// Random calendar definitions: one to five covered years within
+/// 2000..=2040, a random weekend, up to 40 single holidays and 6 holiday
+/// runs of up to 10 days, up to 20 make-up days (weekend days that are not
+/// holidays), random office hours and a random UTC offset.
+pub(crate) fn calendar_spec() -> impl Strategy<Value = CalendarSpec> {
+    (2000..=2040i32, 0..5i32).prop_flat_map(|(first_year, extra)| {
+        let last_year = (first_year + extra).min(2040);
+        let (lo, hi) = (jan1(first_year), dec31(last_year));
+        (
+            weekend(),
+            prop::collection::btree_set(date_between(lo, hi), 0..=40),
+            prop::collection::vec((date_between(lo, hi), 0u64..10), 0..=6),
+            prop::collection::vec(date_between(lo, hi), 0..=20),
+            office_hours(),
+            utc_offset(),
+        )
+            .prop_map(
+                move |(weekend, holidays, runs, make_up, office_hours, utc_offset)| {
+                    let holiday_ranges = runs
+                        .into_iter()
+                        .map(|(d, len)| {
+                            let end = d.checked_add_days(Days::new(len)).map_or(hi, |e| e.min(hi));
+                            (d, end)
+                        })
+                        .collect();
+                    let mut spec = CalendarSpec {
+                        years: first_year..=last_year,
+                        weekend,
+                        holidays,
+                        holiday_ranges,
+                        make_up_days: BTreeSet::new(),
+                        office_hours,
+                        utc_offset,
+                    };
+                    // Move each candidate on to the next weekend day in
+                    // range, and drop it if that day is a holiday.
+                    let off = spec.all_holidays();
+                    spec.make_up_days = make_up
+                        .into_iter()
+                        .filter_map(|c| {
+                            c.iter_days()
+                                .take(7)
+                                .take_while(|d| *d <= hi)
+                                .find(|d| spec.weekend.contains(&d.weekday()))
+                        })
+                        .filter(|d| !off.contains(d))
+                        .collect();
+                    spec
+                },
+            )
+    })
+}
+
+/// Random calendars made by the builder (see [`calendar_spec`]).
+pub(crate) fn calendar() -> impl Strategy<Value = WorkCalendar> {
+    calendar_spec().prop_map(|spec| spec.build())
+}
+
+/// `base` with random office hours and UTC offset, its days unchanged.
+/// The builder can't start from an existing calendar, so this goes through
+/// the JSON form.
+pub(crate) fn retimed(base: &WorkCalendar) -> impl Strategy<Value = WorkCalendar> {
+    let json = serde_json::to_value(base).expect("a calendar serializes");
+    (office_hours(), utc_offset()).prop_map(move |(hours, offset)| {
+        let mut json = json.clone();
+        json["office_hours"] = serde_json::to_value(hours).expect("office hours serialize");
+        json["utc_offset"] = serde_json::Value::String(offset.to_string());
+        serde_json::from_value(json).expect("a retimed calendar is valid")
+    })
+}
+
+/// Overlays on the days from `first` through `last`: up to 8 holidays and
+/// up to 8 working days, never the same date both ways.
+pub(crate) fn overlay_between(first: NaiveDate, last: NaiveDate) -> impl Strategy<Value = Overlay> {
+    let dates = move || prop::collection::btree_set(date_between(first, last), 0..=8);
+    (dates(), dates()).prop_map(|(holidays, working)| {
+        let overlay = holidays.iter().fold(Overlay::new(), |o, d| o.holiday(*d));
+        working.difference(&holidays).fold(overlay, |o, d| o.working_day(*d))
+    })
+}
+
+/// Overlays on the days a calendar covers.
+pub(crate) fn overlay_for(cal: &WorkCalendar) -> impl Strategy<Value = Overlay> {
+    let (first, last) = cal.date_range();
+    overlay_between(first, last)
+}
+
+/// Times of day in whole seconds, with extra weight on midnight, the last
+/// second of the day and a second either side of each office-hours
+/// boundary of `hours`.
+pub(crate) fn time_of_day(hours: &OfficeHours) -> impl Strategy<Value = NaiveTime> {
+    let mut edges = vec![0, DAY_SECONDS - 1];
+    for p in hours.periods() {
+        edges.push(p.start().num_seconds_from_midnight());
+        edges.push(p.end().num_seconds_from_midnight());
+    }
+    prop_oneof![
+        3 => (0..DAY_SECONDS).prop_map(time_at),
+        2 => (select(edges), -1i64..=1).prop_map(|(edge, delta)| {
+            let secs = (i64::from(edge) + delta).clamp(0, i64::from(DAY_SECONDS) - 1);
+            time_at(u32::try_from(secs).expect("seconds within a day"))
+        }),
+    ]
+}
+
+/// Instants, in whole seconds, whose civil date on `cal`'s clock is a
+/// covered day, sometimes the midnight right after the last covered day
+/// (where counting still works), each written at a random UTC offset: the
+/// calendar has to convert them.
+pub(crate) fn instant_in(cal: &WorkCalendar) -> impl Strategy<Value = DateTime<FixedOffset>> {
+    let c = cal.clone();
+    let (_, last) = cal.date_range();
+    let after_last =
+        cal.instant(last, NaiveTime::MIN).expect("a covered date") + TimeDelta::days(1);
+    let covered = (date_in(cal), time_of_day(cal.office_hours()))
+        .prop_map(move |(date, time)| c.instant(date, time).expect("a covered date"));
+    (
+        prop_oneof![
+            19 => covered,
+            1 => Just(after_last),
+        ],
+        any_utc_offset(),
+    )
+        .prop_map(|(at, offset)| at.with_timezone(&offset))
+}
+
+/// Like [`instant_in`], with a random fraction of a second added to the
+/// instants inside the covered days.
+pub(crate) fn precise_instant_in(
+    cal: &WorkCalendar,
+) -> impl Strategy<Value = DateTime<FixedOffset>> {
+    let c = cal.clone();
+    (instant_in(cal), 0..1_000_000_000i64).prop_map(move |(at, nanos)| {
+        let later = at + TimeDelta::nanoseconds(nanos);
+        if c.covers(c.to_civil(&later).date()) {
+            later
+        } else {
+            at
+        }
+    })
+}
+
+/// Any instant chrono can represent, at any UTC offset, with extra weight
+/// on the years 1900 through 2100.
+pub(crate) fn any_instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
+    let secs = |from: DateTime<Utc>, to: DateTime<Utc>| from.timestamp()..=to.timestamp();
+    let century = secs(
+        jan1(1900).and_time(NaiveTime::MIN).and_utc(),
+        dec31(2100).and_time(NaiveTime::MIN).and_utc(),
+    );
+    (
+        prop_oneof![
+            3 => century,
+            1 => secs(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC),
+        ],
+        0..1_000_000_000u32,
+        any_utc_offset(),
+    )
+        .prop_map(|(secs, nanos, offset)| {
+            DateTime::from_timestamp(secs, nanos)
+                .expect("a timestamp inside chrono's range")
+                .with_timezone(&offset)
+        })
+}
