@@ -46,6 +46,7 @@
 mod error;
 
 pub mod calendar;
+pub mod limit;
 
 pub use error::{Error, Result};
 
