@@ -31,6 +31,9 @@
 //!   make-up working days 调休, office hours, UTC offset), the built-in
 //!   national calendar 2004–2026, local overlays, and O(1) working-day
 //!   arithmetic.
+//! - [`catalog`]: approval items (事项) with their GB/T 39046 type, case
+//!   kind, statutory, promised and reference limits and extension
+//!   allowance, and a validated catalog of them.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -46,6 +49,7 @@
 mod error;
 
 pub mod calendar;
+pub mod catalog;
 pub mod limit;
 
 pub use error::{Error, Result};

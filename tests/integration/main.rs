@@ -5,4 +5,6 @@
 
 mod calendar;
 mod calendar_props;
+mod catalog;
+mod catalog_props;
 mod strategies;

@@ -375,3 +375,128 @@ pub(crate) fn any_instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
                 .with_timezone(&offset)
         })
 }
+
+// ---------------------------------------------------------------------------
+// Catalog strategies: limits, item codes, departments, valid approval items
+// and catalogs.
+
+use shenpi::catalog::{
+    ApprovalItem, ApprovalItemBuilder, CaseKind, Catalog, DepartmentId, ItemCode, ItemType,
+};
+use shenpi::limit::{LimitUnit, SpecialProcedure, TimeLimit};
+
+/// The units a limit counts in.
+pub(crate) const UNITS: [LimitUnit; 3] =
+    [LimitUnit::WorkingDays, LimitUnit::NaturalDays, LimitUnit::WorkingHours];
+
+/// Any unit, mostly working days.
+pub(crate) fn limit_unit() -> impl Strategy<Value = LimitUnit> {
+    prop_oneof![
+        3 => Just(LimitUnit::WorkingDays),
+        1 => select(UNITS.to_vec()),
+    ]
+}
+
+/// Limits of 0 to 60 in any unit, zero and small amounts weighted up.
+pub(crate) fn time_limit() -> impl Strategy<Value = TimeLimit> {
+    (prop_oneof![1 => Just(0u32), 4 => 0u32..=30, 1 => 0u32..=60], limit_unit())
+        .prop_map(|(amount, unit)| TimeLimit::new(amount, unit))
+}
+
+/// Item codes: national-platform style (`11350100MB0123456X-001`), local
+/// style (`XK-0001`), or any printable text without surrounding spaces,
+/// Chinese included.
+pub(crate) fn item_code() -> impl Strategy<Value = ItemCode> {
+    prop_oneof![
+        "11[0-9]{6}MB[0-9]{7}[0-9X]-[0-9]{3}",
+        "[A-Z]{2}-[0-9]{4}",
+        "[a-zA-Z0-9\u{4e00}-\u{9fa5}]([a-zA-Z0-9\u{4e00}-\u{9fa5} _./-]{0,16}[a-zA-Z0-9])?",
+    ]
+    .prop_map(|s| ItemCode::new(&s).expect("a generated code is valid"))
+}
+
+/// Department ids: a county bureau's Chinese name or a short ASCII id.
+pub(crate) fn department() -> impl Strategy<Value = DepartmentId> {
+    prop_oneof![
+        select(vec![
+            "建瓯市自然资源局",
+            "建瓯市市场监督管理局",
+            "建瓯市公安局",
+            "建瓯市发展和改革局"
+        ])
+        .prop_map(str::to_owned),
+        "[a-z]{1,8}(-[a-z]{1,8})?",
+    ]
+    .prop_map(|s| DepartmentId::new(&s).expect("a generated id is valid"))
+}
+
+/// Item names: Chinese or ASCII text, never blank.
+pub(crate) fn item_name() -> impl Strategy<Value = String> {
+    "[\u{4e00}-\u{9fa5}a-zA-Z（）]{1,12}( [\u{4e00}-\u{9fa5}a-z]{1,6})?"
+}
+
+/// Any item type.
+pub(crate) fn item_type() -> impl Strategy<Value = ItemType> {
+    select(ItemType::ALL.to_vec())
+}
+
+/// Any case kind.
+pub(crate) fn case_kind() -> impl Strategy<Value = CaseKind> {
+    select(CaseKind::ALL.to_vec())
+}
+
+/// Any set of special procedures.
+pub(crate) fn special_procedures() -> impl Strategy<Value = BTreeSet<SpecialProcedure>> {
+    prop::collection::btree_set(select(SpecialProcedure::ALL.to_vec()), 0..=4)
+}
+
+/// Valid items: the promised limit in the statutory unit and not longer
+/// (the same day for an instant item), any reference limit or none, an
+/// extension in working days or the case kind's default.
+pub(crate) fn approval_item() -> impl Strategy<Value = ApprovalItem> {
+    (
+        (item_code(), item_name(), department(), item_type(), case_kind()),
+        time_limit(),
+        0.0f64..=1.0,
+        prop::option::of(time_limit()),
+        special_procedures(),
+        prop::option::of(0u32..=30),
+    )
+        .prop_map(
+            |((code, name, dept, item_type, kind), statutory, share, reference, sp, ext)| {
+                // `share` of the statutory amount, rounded down: never more.
+                let promised = match kind {
+                    CaseKind::Instant => 0,
+                    _ => (f64::from(statutory.amount()) * share).floor() as u32,
+                };
+                let mut builder: ApprovalItemBuilder = ApprovalItem::builder(code, name, dept)
+                    .item_type(item_type)
+                    .case_kind(kind)
+                    .statutory(statutory)
+                    .promised(TimeLimit::new(promised, statutory.unit()))
+                    .special_procedures(sp);
+                if let Some(reference) = reference {
+                    builder = builder.reference(reference);
+                }
+                if let Some(days) = ext {
+                    builder = builder.extension(TimeLimit::working_days(days));
+                }
+                builder.build().expect("a generated item is valid")
+            },
+        )
+}
+
+/// Up to `max` valid items with distinct codes, in random order.
+pub(crate) fn distinct_items(max: usize) -> impl Strategy<Value = Vec<ApprovalItem>> {
+    prop::collection::vec(approval_item(), 0..=max)
+        .prop_map(|items| {
+            let mut seen = BTreeSet::new();
+            items.into_iter().filter(|i| seen.insert(i.code().clone())).collect::<Vec<_>>()
+        })
+        .prop_shuffle()
+}
+
+/// Catalogs of up to `max` items.
+pub(crate) fn catalog(max: usize) -> impl Strategy<Value = Catalog> {
+    distinct_items(max).prop_map(|items| Catalog::new(items).expect("distinct codes"))
+}
