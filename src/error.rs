@@ -1,6 +1,7 @@
 //! The umbrella error of the crate.
 
 use crate::calendar::CalendarError;
+use crate::machine::MachineError;
 
 /// Any error from shenpi. Functions return their module's own error type;
 /// `?` converts it into this one where a caller mixes modules.
@@ -24,6 +25,9 @@ pub enum Error {
     /// A calendar definition or working-day operation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// An actor, role policy or transition table was refused.
+    #[error(transparent)]
+    Machine(#[from] MachineError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].

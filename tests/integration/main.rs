@@ -5,4 +5,5 @@
 
 mod calendar;
 mod calendar_props;
+mod machine;
 mod strategies;
