@@ -2,6 +2,7 @@
 
 use crate::calendar::CalendarError;
 use crate::limit::LimitError;
+use crate::machine::MachineError;
 
 /// Any error from shenpi. Functions return their module's own error type;
 /// `?` converts it into this one where a caller mixes modules.
@@ -28,6 +29,9 @@ pub enum Error {
     /// A time limit or legal clock failed.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// An actor, role policy or transition table was refused.
+    #[error(transparent)]
+    Machine(#[from] MachineError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].

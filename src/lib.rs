@@ -31,6 +31,9 @@
 //!   make-up working days 调休, office hours, UTC offset), the built-in
 //!   national calendar 2004–2026, local overlays, and O(1) working-day
 //!   arithmetic.
+//! - [`machine`]: what every state machine shares: actors and roles, role
+//!   policies, recorded commands (envelopes), transition records, and
+//!   transition tables with their Mermaid diagrams.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -47,6 +50,7 @@ mod error;
 
 pub mod calendar;
 pub mod limit;
+pub mod machine;
 
 pub use error::{Error, Result};
 

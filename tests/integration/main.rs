@@ -6,4 +6,5 @@
 mod calendar;
 mod calendar_props;
 mod limit;
+mod machine;
 mod strategies;
