@@ -2,6 +2,8 @@
 
 use crate::calendar::CalendarError;
 use crate::catalog::CatalogError;
+use crate::limit::LimitError;
+use crate::machine::MachineError;
 
 /// Any error from shenpi. Functions return their module's own error type;
 /// `?` converts it into this one where a caller mixes modules.
@@ -25,9 +27,15 @@ pub enum Error {
     /// A calendar definition or working-day operation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A time limit or legal clock failed.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
     /// An approval item or catalog definition is invalid.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// An actor, role policy or transition table was refused.
+    #[error(transparent)]
+    Machine(#[from] MachineError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].

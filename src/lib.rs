@@ -34,6 +34,9 @@
 //! - [`catalog`]: approval items (事项) with their GB/T 39046 type, case
 //!   kind, statutory, promised and reference limits and extension
 //!   allowance, and a validated catalog of them.
+//! - [`machine`]: what every state machine shares: actors and roles, role
+//!   policies, recorded commands (envelopes), transition records, and
+//!   transition tables with their Mermaid diagrams.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -51,6 +54,7 @@ mod error;
 pub mod calendar;
 pub mod catalog;
 pub mod limit;
+pub mod machine;
 
 pub use error::{Error, Result};
 

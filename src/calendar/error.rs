@@ -64,6 +64,22 @@ pub enum CalendarError {
         /// The last covered year.
         last: i32,
     },
+    /// Counting working seconds from an instant would leave the covered
+    /// years.
+    #[error(
+        "counting {seconds} working seconds from {start} leaves the covered years {first}..={last}"
+    )]
+    #[non_exhaustive]
+    SecondsOutOfRange {
+        /// The start of the count.
+        start: DateTime<FixedOffset>,
+        /// How many working seconds were to be counted.
+        seconds: u64,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
     /// No working day could be found when rolling off a non-working day
     /// before the covered years end.
     #[error("no working day {roll} {date} within the covered years {first}..={last}")]

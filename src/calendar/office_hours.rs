@@ -300,6 +300,26 @@ impl OfficeHours {
     }
 }
 
+impl OfficeHours {
+    /// The time of day at which `seconds` of office time have passed, for
+    /// `0 < seconds < day_seconds()`: the inverse of
+    /// [`seconds_before`](Self::seconds_before).
+    pub(crate) fn time_after(&self, seconds: u32) -> NaiveTime {
+        let mut left = seconds;
+        for p in &self.periods {
+            if left <= p.seconds() {
+                return p.start + chrono::TimeDelta::seconds(i64::from(left));
+            }
+            left -= p.seconds();
+        }
+        let midnight = NaiveTime::MIN;
+        match self.periods.last() {
+            Some(last) => last.end,
+            None => midnight + chrono::TimeDelta::seconds(i64::from(seconds)),
+        }
+    }
+}
+
 impl TryFrom<Vec<OfficePeriod>> for OfficeHours {
     type Error = CalendarError;
 

@@ -876,6 +876,70 @@ impl WorkCalendar {
         Ok(self.working_seconds_until(&end)? - self.working_seconds_until(&start)?)
     }
 
+    /// The instant at which `seconds` of working time have passed after
+    /// `start`: the end of a limit counted in working hours. When the count
+    /// ends exactly at the close of a working day, that close is the answer
+    /// (not the next day's opening).
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `start` falls outside the
+    /// covered years; [`CalendarError::SecondsOutOfRange`] when the result
+    /// would.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, NaiveTime};
+    /// use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+    ///
+    /// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let cal = WorkCalendar::china().with_office_hours(OfficeHours::new([
+    ///     OfficePeriod::new(t(8, 30), t(12, 0))?,
+    ///     OfficePeriod::new(t(14, 30), t(17, 30))?,
+    /// ])?);
+    /// // Four working hours from Friday 11:00 before the Spring Festival:
+    /// // one hour that morning, three that afternoon.
+    /// let start = DateTime::parse_from_rfc3339("2026-02-13T11:00:00+08:00").unwrap();
+    /// let end = cal.add_working_seconds(&start, 4 * 3600)?;
+    /// assert_eq!(end.to_rfc3339(), "2026-02-13T17:30:00+08:00");
+    /// // One more hour runs over the holiday to the make-up Saturday.
+    /// let end = cal.add_working_seconds(&start, 5 * 3600)?;
+    /// assert_eq!(end.to_rfc3339(), "2026-02-14T09:30:00+08:00");
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn add_working_seconds<Tz: TimeZone>(
+        &self,
+        start: &DateTime<Tz>,
+        seconds: u64,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        let start = start.fixed_offset();
+        let base = self.working_seconds_until(&start)?;
+        if seconds == 0 {
+            return Ok(start);
+        }
+        let out_of_range = || CalendarError::SecondsOutOfRange {
+            start,
+            seconds,
+            first: self.def.first_year,
+            last: self.def.last_year,
+        };
+        let day = u64::from(self.def.office_hours.day_seconds());
+        let target = base.checked_add(seconds).ok_or_else(out_of_range)?;
+        let (whole, rest) = (target / day, target % day);
+        let t = self.tables();
+        if rest == 0 {
+            // Ends at the close of the `whole`-th working day.
+            let k = usize::try_from(whole - 1).map_err(|_| out_of_range())?;
+            let date = *t.working.get(k).ok_or_else(out_of_range)?;
+            return self.office_close(date);
+        }
+        let k = usize::try_from(whole).map_err(|_| out_of_range())?;
+        let date = *t.working.get(k).ok_or_else(out_of_range)?;
+        let time = self.def.office_hours.time_after(rest as u32);
+        self.local_instant(date, time)
+    }
+
     /// Working time from `start` up to `end` in fractional working days:
     /// [`working_seconds_between`](Self::working_seconds_between) divided by
     /// the length of a working day. This is how cities report actual

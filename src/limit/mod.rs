@@ -8,6 +8,12 @@
 //! one; suspensions (补正 during review, the special procedures of art. 45)
 //! stop the clock; extensions add working days.
 
+mod clock;
+mod error;
+mod thresholds;
 mod time_limit;
 
+pub use clock::{ClockReading, ClockStatus, Deadline, Due, Extension, LegalClock, Suspension};
+pub use error::LimitError;
+pub use thresholds::Thresholds;
 pub use time_limit::{LimitUnit, SpecialProcedure, SuspensionKind, TimeLimit};

@@ -963,3 +963,55 @@ fn check_read_back(spec: &CalendarSpec, cal: &WorkCalendar) -> Law {
     prop_assert_eq!(cal.utc_offset(), spec.utc_offset, "UTC offset");
     Ok(())
 }
+
+/// Counting `seconds` of working time from `start` lands on the earliest
+/// instant at which exactly that much working time has passed.
+fn add_seconds_law(cal: &WorkCalendar, start: DateTime<FixedOffset>, seconds: u64) -> Law {
+    match cal.add_working_seconds(&start, seconds) {
+        Ok(end) => {
+            prop_assert!(end >= start, "{end} before {start}");
+            let counted = ok("working_seconds_between", cal.working_seconds_between(&start, &end))?;
+            prop_assert_eq!(counted, seconds, "from {} to {}", start, end);
+            if seconds > 0 {
+                // A second earlier, less time has passed.
+                let before = end - chrono::TimeDelta::seconds(1);
+                let less = ok(
+                    "working_seconds_between",
+                    cal.working_seconds_between(&start, &before.max(start)),
+                )?;
+                prop_assert!(less < seconds, "{} is not the earliest end", end);
+            }
+        }
+        Err(CalendarError::SecondsOutOfRange { .. }) => {
+            let total = ok("working_seconds_between", {
+                let (_, last) = cal.date_range();
+                let close = cal.office_close(last).unwrap();
+                cal.working_seconds_between(&start, &close.max(start))
+            })?;
+            prop_assert!(total < seconds, "refused {} s though {} s remain", seconds, total);
+        }
+        Err(e) => prop_assert!(out_of_range(&e, cal.to_civil(&start).date()), "unexpected {e}"),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn china_with_hours_add_working_seconds(
+        cal in retimed(&china()),
+        start in instant_in(&china()),
+        seconds in prop_oneof![0u64..200_000, 0u64..2_000_000_000],
+    ) {
+        add_seconds_law(&cal, start, seconds)?;
+    }
+
+    #[test]
+    fn built_add_working_seconds(
+        (cal, start) in calendar().prop_flat_map(|c| { let s = instant_in(&c); (Just(c), s) }),
+        seconds in 0u64..5_000_000,
+    ) {
+        add_seconds_law(&cal, start, seconds)?;
+    }
+}

@@ -7,4 +7,6 @@ mod calendar;
 mod calendar_props;
 mod catalog;
 mod catalog_props;
+mod limit;
+mod machine;
 mod strategies;

@@ -1,0 +1,893 @@
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
+use crate::calendar::WorkCalendar;
+
+/// One stop of the clock: from `start` until `end` (still running when
+/// `end` is `None`).
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::limit::{LegalClock, SuspensionKind, TimeLimit};
+///
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let mut clock = LegalClock::start(
+///     at("2026-03-02T09:00:00+08:00"),
+///     TimeLimit::working_days(5),
+///     TimeLimit::working_days(20),
+/// )?;
+/// clock.suspend(SuspensionKind::Correction, at("2026-03-03T10:00:00+08:00"))?;
+/// let suspension = &clock.suspensions()[0];
+/// assert_eq!(suspension.kind, SuspensionKind::Correction);
+/// assert_eq!(suspension.end, None);
+/// # Ok::<(), shenpi::limit::LimitError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Suspension {
+    /// Why the clock stopped.
+    pub kind: SuspensionKind,
+    /// When it stopped.
+    pub start: DateTime<FixedOffset>,
+    /// When it restarted, if it has.
+    #[serde(default)]
+    pub end: Option<DateTime<FixedOffset>>,
+}
+
+/// One extension of the limit (延期, GB/T 39046 special procedure kind 1):
+/// `working_days` more, granted at `at`.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::limit::{LegalClock, TimeLimit};
+///
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let mut clock = LegalClock::start(
+///     at("2026-03-02T09:00:00+08:00"),
+///     TimeLimit::working_days(20),
+///     TimeLimit::working_days(20),
+/// )?;
+/// clock.extend(10, at("2026-03-20T09:00:00+08:00"))?;
+/// assert_eq!(clock.extensions()[0].working_days, 10);
+/// # Ok::<(), shenpi::limit::LimitError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Extension {
+    /// When the extension was granted.
+    pub at: DateTime<FixedOffset>,
+    /// How many working days it adds.
+    pub working_days: u32,
+}
+
+/// Which of a clock's two deadlines.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::limit::Deadline;
+///
+/// assert_eq!(Deadline::Promised.to_string(), "promised");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deadline {
+    /// The promised limit (承诺时限).
+    Promised,
+    /// The statutory limit (法定时限).
+    Statutory,
+}
+
+impl fmt::Display for Deadline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Deadline::Promised => "promised",
+            Deadline::Statutory => "statutory",
+        })
+    }
+}
+
+/// When a limit ends: its last day, and the instant it ends (the close of
+/// office hours on that day, or the exact instant for a limit in working
+/// hours).
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, NaiveDate};
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::limit::{Deadline, LegalClock, TimeLimit};
+///
+/// let cal = WorkCalendar::china();
+/// let accepted = DateTime::parse_from_rfc3339("2026-02-13T10:00:00+08:00")?;
+/// let clock = LegalClock::start(accepted, TimeLimit::working_days(3), TimeLimit::working_days(20))?;
+/// let due = clock.due(&cal, Deadline::Promised, accepted)?;
+/// assert_eq!(due.date, NaiveDate::from_ymd_opt(2026, 2, 25).unwrap());
+/// assert_eq!(due.at.to_rfc3339(), "2026-02-26T00:00:00+08:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Due {
+    /// The last day of the limit.
+    pub date: NaiveDate,
+    /// The instant the limit ends.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// Where a clock stands, from calm to overdue. Ordered by severity.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::limit::ClockStatus;
+///
+/// assert!(ClockStatus::YellowCard > ClockStatus::RedWarning);
+/// assert_eq!(serde_json::to_string(&ClockStatus::RedCard)?, r#""red_card""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStatus {
+    /// Nothing to say.
+    OnTrack,
+    /// The promised deadline is near (by default one working day away).
+    Prompt,
+    /// Half the promised time is used (by default).
+    YellowWarning,
+    /// 90% of the promised time is used (by default).
+    RedWarning,
+    /// The promised deadline has passed (黄牌).
+    YellowCard,
+    /// The statutory deadline has passed (红牌).
+    RedCard,
+}
+
+impl fmt::Display for ClockStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClockStatus::OnTrack => "on track",
+            ClockStatus::Prompt => "prompt",
+            ClockStatus::YellowWarning => "yellow warning",
+            ClockStatus::RedWarning => "red warning",
+            ClockStatus::YellowCard => "yellow card",
+            ClockStatus::RedCard => "red card",
+        })
+    }
+}
+
+/// A clock read at one instant: deadlines, time used and left, and status.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::limit::{ClockStatus, LegalClock, Thresholds, TimeLimit};
+///
+/// let cal = WorkCalendar::china();
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let clock = LegalClock::start(
+///     at("2026-03-02T09:00:00+08:00"),
+///     TimeLimit::working_days(5),
+///     TimeLimit::working_days(20),
+/// )?;
+/// let reading = clock.reading(&cal, at("2026-03-05T12:00:00+08:00"), &Thresholds::default())?;
+/// assert_eq!(reading.elapsed_working_days, 3);
+/// assert_eq!(reading.remaining_promised_days, 2);
+/// assert_eq!(reading.status, ClockStatus::YellowWarning);
+/// # Ok::<(), shenpi::limit::LimitError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ClockReading {
+    /// The instant the clock was read at: `now`, held between the start and
+    /// the stop of the clock.
+    pub at: DateTime<FixedOffset>,
+    /// The promised deadline as of `at`.
+    pub promised_due: Due,
+    /// The statutory deadline as of `at`.
+    pub statutory_due: Due,
+    /// Working days used by the legal count: working days after the start
+    /// day up to the day of `at`, less the working days suspended.
+    pub elapsed_working_days: u32,
+    /// Working time used over office hours, suspensions excluded, in
+    /// fractional working days (how cities report actual time).
+    pub elapsed_fraction: f64,
+    /// Working days from the day of `at` to the promised due date; negative
+    /// when it has passed.
+    pub remaining_promised_days: i64,
+    /// Working days from the day of `at` to the statutory due date; negative
+    /// when it has passed.
+    pub remaining_statutory_days: i64,
+    /// Share of the promised time used, suspensions excluded (1.0 = all).
+    pub used_share: f64,
+    /// Whether the clock is suspended at `at`.
+    pub suspended: bool,
+    /// Whether the clock has stopped by `at`.
+    pub stopped: bool,
+    /// The status under the thresholds given.
+    pub status: ClockStatus,
+}
+
+/// The legal clock of one matter: started at acceptance, with a promised and
+/// a statutory limit, stopped by suspensions, lengthened by extensions, and
+/// stopped for good at conclusion.
+///
+/// The clock records what happened; every question about it takes the
+/// calendar and `now`. Asked at an earlier `now` than its latest record, it
+/// answers as of that instant (ignoring what came later), so a host can
+/// replay history. `now` before the start counts as the start, and `now`
+/// after the stop counts as the stop.
+///
+/// Counting follows DOMAIN §2: the start day is not counted; a limit ends at
+/// the close of office hours on its last day; a natural-day limit whose last
+/// day is not a working day runs on to the next one; a suspension from day S
+/// to day R pushes a working-day deadline back by the working days in
+/// (S, R] (a natural-day one by the days, a working-hour one by the working
+/// time); an extension adds working days to both limits.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, NaiveDate};
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::limit::{Deadline, LegalClock, SpecialProcedure, SuspensionKind, TimeLimit};
+///
+/// let cal = WorkCalendar::china();
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let mut clock = LegalClock::start(
+///     at("2026-03-02T09:00:00+08:00"),
+///     TimeLimit::working_days(20),
+///     TimeLimit::working_days(20),
+/// )?;
+/// // An expert review from Tuesday 10 to Friday 13 March does not count.
+/// let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+/// clock.suspend(review, at("2026-03-10T09:00:00+08:00"))?;
+/// clock.resume(at("2026-03-13T17:00:00+08:00"))?;
+/// let now = at("2026-03-16T09:00:00+08:00");
+/// let due = clock.due(&cal, Deadline::Statutory, now)?;
+/// // 20 working days after 2 March is 30 March; the review pushes it back
+/// // by the working days in (10 March, 13 March], three of them.
+/// assert_eq!(due.date, NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
+/// # Ok::<(), shenpi::limit::LimitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawClock", into = "RawClock")]
+pub struct LegalClock {
+    started: DateTime<FixedOffset>,
+    promised: TimeLimit,
+    statutory: TimeLimit,
+    suspensions: Vec<Suspension>,
+    extensions: Vec<Extension>,
+    stopped: Option<DateTime<FixedOffset>>,
+    /// The latest recorded instant; derived.
+    last: DateTime<FixedOffset>,
+}
+
+fn check_limits(promised: TimeLimit, statutory: TimeLimit) -> Result<(), LimitError> {
+    if promised.unit() != statutory.unit() {
+        return Err(LimitError::UnitMismatch {
+            promised: promised.unit(),
+            statutory: statutory.unit(),
+        });
+    }
+    if promised.amount() > statutory.amount() {
+        return Err(LimitError::PromisedExceedsStatutory {
+            promised: promised.amount(),
+            statutory: statutory.amount(),
+        });
+    }
+    Ok(())
+}
+
+impl LegalClock {
+    /// A clock started at acceptance (`at`), with its promised and statutory
+    /// limits.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::UnitMismatch`] when the two limits count in different
+    /// units; [`LimitError::PromisedExceedsStatutory`] when the promise is
+    /// longer than the law allows.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, LimitError, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let err = LegalClock::start(at, TimeLimit::working_days(25), TimeLimit::working_days(20))
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "promised limit 25 exceeds statutory limit 20");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start(
+        at: DateTime<FixedOffset>,
+        promised: TimeLimit,
+        statutory: TimeLimit,
+    ) -> Result<LegalClock, LimitError> {
+        check_limits(promised, statutory)?;
+        Ok(LegalClock {
+            started: at,
+            promised,
+            statutory,
+            suspensions: Vec::new(),
+            extensions: Vec::new(),
+            stopped: None,
+            last: at,
+        })
+    }
+
+    /// When the clock started (acceptance).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert_eq!(clock.started(), at);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn started(&self) -> DateTime<FixedOffset> {
+        self.started
+    }
+
+    /// The promised limit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert_eq!(clock.promised(), TimeLimit::working_days(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn promised(&self) -> TimeLimit {
+        self.promised
+    }
+
+    /// The statutory limit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert_eq!(clock.statutory(), TimeLimit::working_days(20));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statutory(&self) -> TimeLimit {
+        self.statutory
+    }
+
+    /// The suspensions, in order; the last may still be running.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert!(clock.suspensions().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn suspensions(&self) -> &[Suspension] {
+        &self.suspensions
+    }
+
+    /// The extensions, in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert!(clock.extensions().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn extensions(&self) -> &[Extension] {
+        &self.extensions
+    }
+
+    /// Working days added by extensions so far.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(20), TimeLimit::working_days(20))?;
+    /// clock.extend(10, at)?;
+    /// assert_eq!(clock.extension_days(), 10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn extension_days(&self) -> u32 {
+        self.extensions.iter().map(|e| e.working_days).sum()
+    }
+
+    /// When the clock stopped for good, if it has.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// clock.stop(at)?;
+    /// assert_eq!(clock.stopped(), Some(at));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stopped(&self) -> Option<DateTime<FixedOffset>> {
+        self.stopped
+    }
+
+    /// The latest instant the clock has recorded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert_eq!(clock.last_recorded(), at);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn last_recorded(&self) -> DateTime<FixedOffset> {
+        self.last
+    }
+
+    /// The running suspension, if the clock is suspended now.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, SuspensionKind, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// clock.suspend(SuspensionKind::Correction, at)?;
+    /// assert_eq!(clock.current_suspension().map(|s| s.kind), Some(SuspensionKind::Correction));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn current_suspension(&self) -> Option<&Suspension> {
+        self.suspensions.last().filter(|s| s.end.is_none())
+    }
+
+    fn check_moment(&self, at: DateTime<FixedOffset>) -> Result<(), LimitError> {
+        if let Some(stopped) = self.stopped {
+            return Err(LimitError::Stopped { at: stopped });
+        }
+        if at < self.last {
+            return Err(LimitError::TimeWentBackwards { at, last: self.last });
+        }
+        Ok(())
+    }
+
+    /// Stops the clock at `at` for a correction or a special procedure.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Stopped`], [`LimitError::TimeWentBackwards`], or
+    /// [`LimitError::AlreadySuspended`]; the clock is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, LimitError, SuspensionKind, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// clock.suspend(SuspensionKind::Correction, at)?;
+    /// let again = clock.suspend(SuspensionKind::Correction, at);
+    /// assert!(matches!(again, Err(LimitError::AlreadySuspended { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn suspend(
+        &mut self,
+        kind: SuspensionKind,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), LimitError> {
+        self.check_moment(at)?;
+        if let Some(running) = self.current_suspension() {
+            return Err(LimitError::AlreadySuspended { kind: running.kind, since: running.start });
+        }
+        self.suspensions.push(Suspension { kind, start: at, end: None });
+        self.last = at;
+        Ok(())
+    }
+
+    /// Restarts the clock at `at`.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Stopped`], [`LimitError::TimeWentBackwards`], or
+    /// [`LimitError::NotSuspended`]; the clock is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, LimitError, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// assert_eq!(clock.resume(at), Err(LimitError::NotSuspended));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resume(&mut self, at: DateTime<FixedOffset>) -> Result<(), LimitError> {
+        self.check_moment(at)?;
+        match self.suspensions.last_mut() {
+            Some(running) if running.end.is_none() => {
+                running.end = Some(at);
+                self.last = at;
+                Ok(())
+            }
+            _ => Err(LimitError::NotSuspended),
+        }
+    }
+
+    /// Adds `working_days` to both limits, granted at `at`. Whether the
+    /// extension is within the allowance is the caller's rule (an item's
+    /// extension allowance); the clock only records it.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Stopped`], [`LimitError::TimeWentBackwards`], or
+    /// [`LimitError::EmptyExtension`] for zero days; the clock is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::limit::{Deadline, LegalClock, TimeLimit};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(20), TimeLimit::working_days(20))?;
+    /// let before = clock.due(&cal, Deadline::Statutory, at)?.date;
+    /// clock.extend(10, at)?;
+    /// let after = clock.due(&cal, Deadline::Statutory, at)?.date;
+    /// assert_eq!(cal.working_days_between(before, after)?, 10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn extend(
+        &mut self,
+        working_days: u32,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), LimitError> {
+        self.check_moment(at)?;
+        if working_days == 0 {
+            return Err(LimitError::EmptyExtension);
+        }
+        self.extensions.push(Extension { at, working_days });
+        self.last = at;
+        Ok(())
+    }
+
+    /// Stops the clock for good at `at` (the matter is concluded, withdrawn
+    /// or ended). A running suspension ends at the same instant.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Stopped`] or [`LimitError::TimeWentBackwards`]; the
+    /// clock is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, LimitError, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// clock.stop(at)?;
+    /// assert!(matches!(clock.stop(at), Err(LimitError::Stopped { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stop(&mut self, at: DateTime<FixedOffset>) -> Result<(), LimitError> {
+        self.check_moment(at)?;
+        if let Some(running) = self.suspensions.last_mut().filter(|s| s.end.is_none()) {
+            running.end = Some(at);
+        }
+        self.stopped = Some(at);
+        self.last = at;
+        Ok(())
+    }
+
+    /// `now` held between the start and the stop.
+    fn effective(&self, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let now = now.max(self.started);
+        match self.stopped {
+            Some(stopped) => now.min(stopped),
+            None => now,
+        }
+    }
+
+    /// The suspensions as of `now`: (start, end) with running or later ends
+    /// cut at `now`.
+    fn spans(
+        &self,
+        now: DateTime<FixedOffset>,
+    ) -> impl Iterator<Item = (DateTime<FixedOffset>, DateTime<FixedOffset>)> + '_ {
+        self.suspensions
+            .iter()
+            .filter(move |s| s.start <= now)
+            .map(move |s| (s.start, s.end.map_or(now, |end| end.min(now))))
+    }
+
+    fn extension_days_at(&self, now: DateTime<FixedOffset>) -> u32 {
+        self.extensions.iter().filter(|e| e.at <= now).map(|e| e.working_days).sum()
+    }
+
+    /// The deadline `which` as of `now`: running suspensions count up to
+    /// `now`, and records after `now` are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Calendar`] when a date falls outside the calendar's
+    /// covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, NaiveDate};
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::limit::{Deadline, LegalClock, TimeLimit};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let accepted = DateTime::parse_from_rfc3339("2026-04-30T15:00:00+08:00")?;
+    /// let clock =
+    ///     LegalClock::start(accepted, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// let due = clock.due(&cal, Deadline::Promised, accepted)?;
+    /// assert_eq!(due.date, NaiveDate::from_ymd_opt(2026, 5, 11).unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn due(
+        &self,
+        cal: &WorkCalendar,
+        which: Deadline,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Due, LimitError> {
+        let now = self.effective(now);
+        let limit = match which {
+            Deadline::Promised => self.promised,
+            Deadline::Statutory => self.statutory,
+        };
+        let extension = self.extension_days_at(now);
+        let start = cal.to_civil(&self.started).date();
+        let day = |at: &DateTime<FixedOffset>| cal.to_civil(at).date();
+        match limit.unit() {
+            LimitUnit::WorkingDays => {
+                let mut pushed = 0;
+                for (s, r) in self.spans(now) {
+                    pushed += cal.working_days_between(day(&s), day(&r))?;
+                }
+                let date = cal.add_working_days(start, limit.amount() + extension + pushed)?;
+                Ok(Due { date, at: cal.office_close(date)? })
+            }
+            LimitUnit::NaturalDays => {
+                let pushed: i64 =
+                    self.spans(now).map(|(s, r)| (day(&r) - day(&s)).num_days()).sum();
+                let days = u32::try_from(i64::from(limit.amount()) + pushed).unwrap_or(u32::MAX);
+                let end = cal.add_natural_days(start, days)?;
+                let date = cal.add_working_days(end, extension)?;
+                Ok(Due { date, at: cal.office_close(date)? })
+            }
+            LimitUnit::WorkingHours => {
+                let mut seconds = u64::from(limit.amount()) * 3600
+                    + u64::from(extension) * u64::from(cal.office_hours().day_seconds());
+                for (s, r) in self.spans(now) {
+                    seconds += cal.working_seconds_between(&s, &r)?;
+                }
+                let at = cal.add_working_seconds(&self.started, seconds)?;
+                Ok(Due { date: day(&at), at })
+            }
+        }
+    }
+
+    /// Reads the clock at `now`: both deadlines, time used and left, and the
+    /// status under `thresholds`.
+    ///
+    /// The status is the most severe that applies: a red card once the
+    /// statutory deadline has passed, a yellow card once the promised one
+    /// has, a red or yellow warning once that share of the promised time is
+    /// used, a prompt when the promised deadline is that many working days
+    /// away or fewer, and on track otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Calendar`] when a date falls outside the calendar's
+    /// covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::limit::{ClockStatus, LegalClock, Thresholds, TimeLimit};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let clock = LegalClock::start(
+    ///     at("2026-03-02T09:00:00+08:00"),
+    ///     TimeLimit::working_days(3),
+    ///     TimeLimit::working_days(20),
+    /// )?;
+    /// let status = |now| clock.reading(&cal, at(now), &Thresholds::default()).map(|r| r.status);
+    /// assert_eq!(status("2026-03-02T10:00:00+08:00")?, ClockStatus::OnTrack);
+    /// assert_eq!(status("2026-03-04T09:00:00+08:00")?, ClockStatus::YellowWarning);
+    /// assert_eq!(status("2026-03-05T22:00:00+08:00")?, ClockStatus::RedWarning);
+    /// assert_eq!(status("2026-03-06T09:00:00+08:00")?, ClockStatus::YellowCard);
+    /// assert_eq!(status("2026-04-01T09:00:00+08:00")?, ClockStatus::RedCard);
+    /// # Ok::<(), shenpi::limit::LimitError>(())
+    /// ```
+    pub fn reading(
+        &self,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        thresholds: &Thresholds,
+    ) -> Result<ClockReading, LimitError> {
+        let at = self.effective(now);
+        let promised_due = self.due(cal, Deadline::Promised, at)?;
+        let statutory_due = self.due(cal, Deadline::Statutory, at)?;
+        let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
+        let (start, today) = (day(&self.started), day(&at));
+
+        let mut suspended_days = 0;
+        let mut suspended_seconds = 0;
+        for (s, r) in self.spans(at) {
+            suspended_days += cal.working_days_between(day(&s), day(&r))?;
+            suspended_seconds += cal.working_seconds_between(&s, &r)?;
+        }
+        let elapsed_working_days =
+            cal.working_days_between(start, today)?.saturating_sub(suspended_days);
+        let used =
+            cal.working_seconds_between(&self.started, &at)?.saturating_sub(suspended_seconds);
+        let budget = if promised_due.at > self.started {
+            cal.working_seconds_between(&self.started, &promised_due.at)?
+                .saturating_sub(suspended_seconds)
+        } else {
+            0
+        };
+        let day_seconds = f64::from(cal.office_hours().day_seconds());
+        let remaining = |due: NaiveDate| -> Result<i64, LimitError> {
+            Ok(if today <= due {
+                i64::from(cal.working_days_between(today, due)?)
+            } else {
+                -i64::from(cal.working_days_between(due, today)?)
+            })
+        };
+        let remaining_promised_days = remaining(promised_due.date)?;
+        let remaining_statutory_days = remaining(statutory_due.date)?;
+        let reached =
+            |percent: u8| u128::from(used) * 100 >= u128::from(percent) * u128::from(budget);
+        let status = if at > statutory_due.at {
+            ClockStatus::RedCard
+        } else if at > promised_due.at {
+            ClockStatus::YellowCard
+        } else if reached(thresholds.red_warning_percent()) {
+            ClockStatus::RedWarning
+        } else if reached(thresholds.yellow_warning_percent()) {
+            ClockStatus::YellowWarning
+        } else if remaining_promised_days <= i64::from(thresholds.prompt_working_days()) {
+            ClockStatus::Prompt
+        } else {
+            ClockStatus::OnTrack
+        };
+        Ok(ClockReading {
+            at,
+            promised_due,
+            statutory_due,
+            elapsed_working_days,
+            elapsed_fraction: used as f64 / day_seconds,
+            remaining_promised_days,
+            remaining_statutory_days,
+            used_share: if budget == 0 { 1.0 } else { used as f64 / budget as f64 },
+            suspended: self
+                .suspensions
+                .iter()
+                .any(|s| s.start <= at && s.end.is_none_or(|e| e > at)),
+            stopped: self.stopped.is_some_and(|s| s <= at),
+            status,
+        })
+    }
+}
+
+/// The serde form of a clock; decoding replays it through the same checks.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClock {
+    started: DateTime<FixedOffset>,
+    promised: TimeLimit,
+    statutory: TimeLimit,
+    #[serde(default)]
+    suspensions: Vec<Suspension>,
+    #[serde(default)]
+    extensions: Vec<Extension>,
+    #[serde(default)]
+    stopped: Option<DateTime<FixedOffset>>,
+}
+
+impl TryFrom<RawClock> for LegalClock {
+    type Error = LimitError;
+
+    fn try_from(raw: RawClock) -> Result<Self, LimitError> {
+        // Replay the records in their order, extensions merged in by time.
+        let mut clock = LegalClock::start(raw.started, raw.promised, raw.statutory)?;
+        let mut extensions = raw.extensions.into_iter().peekable();
+        let mut extend_until = |clock: &mut LegalClock, t: Option<DateTime<FixedOffset>>| {
+            while let Some(e) = extensions.next_if(|e| t.is_none_or(|t| e.at <= t)) {
+                clock.extend(e.working_days, e.at)?;
+            }
+            Ok::<(), LimitError>(())
+        };
+        let count = raw.suspensions.len();
+        for (i, s) in raw.suspensions.into_iter().enumerate() {
+            extend_until(&mut clock, Some(s.start))?;
+            clock.suspend(s.kind, s.start)?;
+            match s.end {
+                Some(end) => {
+                    extend_until(&mut clock, Some(end))?;
+                    clock.resume(end)?;
+                }
+                // Only the last suspension may still be running.
+                None if i + 1 < count => {
+                    return Err(LimitError::AlreadySuspended { kind: s.kind, since: s.start })
+                }
+                None => {}
+            }
+        }
+        extend_until(&mut clock, None)?;
+        if let Some(stopped) = raw.stopped {
+            clock.stop(stopped)?;
+        }
+        Ok(clock)
+    }
+}
+
+impl From<LegalClock> for RawClock {
+    fn from(c: LegalClock) -> Self {
+        RawClock {
+            started: c.started,
+            promised: c.promised,
+            statutory: c.statutory,
+            suspensions: c.suspensions,
+            extensions: c.extensions,
+            stopped: c.stopped,
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The legal clock: counting rules of DOMAIN §2 worked by hand, thresholds,
+//! and the clock's wire format.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+use shenpi::limit::{
+    ClockStatus, Deadline, LegalClock, LimitError, SpecialProcedure, SuspensionKind, Thresholds,
+    TimeLimit,
+};
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn centre() -> WorkCalendar {
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    WorkCalendar::china().with_office_hours(
+        OfficeHours::new([
+            OfficePeriod::new(t(8, 30), t(12, 0)).unwrap(),
+            OfficePeriod::new(t(14, 30), t(17, 30)).unwrap(),
+        ])
+        .unwrap(),
+    )
+}
+
+const REVIEW: SuspensionKind =
+    SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+
+#[test]
+fn working_day_limits_end_at_the_close_of_office_hours() {
+    let cal = centre();
+    let clock = LegalClock::start(
+        at("2026-02-13T11:00:00+08:00"),
+        TimeLimit::working_days(3),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    let promised = clock.due(&cal, Deadline::Promised, clock.started()).unwrap();
+    assert_eq!(promised.date, d(2026, 2, 25));
+    assert_eq!(promised.at, at("2026-02-25T17:30:00+08:00"));
+    let statutory = clock.due(&cal, Deadline::Statutory, clock.started()).unwrap();
+    assert_eq!(statutory.date, d(2026, 3, 19));
+}
+
+#[test]
+fn same_day_limits_end_the_day_of_acceptance() {
+    let cal = centre();
+    let clock = LegalClock::start(
+        at("2026-03-02T10:00:00+08:00"),
+        TimeLimit::working_days(0),
+        TimeLimit::working_days(0),
+    )
+    .unwrap();
+    let due = clock.due(&cal, Deadline::Promised, clock.started()).unwrap();
+    assert_eq!(due.at, at("2026-03-02T17:30:00+08:00"));
+    let late =
+        clock.reading(&cal, at("2026-03-02T18:00:00+08:00"), &Thresholds::default()).unwrap();
+    assert_eq!(late.status, ClockStatus::RedCard);
+}
+
+#[test]
+fn suspensions_push_the_due_date_by_the_working_days_in_s_to_r() {
+    let cal = WorkCalendar::china();
+    let mut clock = LegalClock::start(
+        at("2026-04-27T09:00:00+08:00"),
+        TimeLimit::working_days(10),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    let plain = clock.due(&cal, Deadline::Promised, clock.started()).unwrap();
+    // Correction from Wednesday 29 April to Friday 8 May, over Labour Day:
+    // (29 Apr, 8 May] holds 30 Apr, 6, 7 and 8 May.
+    clock.suspend(SuspensionKind::Correction, at("2026-04-29T15:00:00+08:00")).unwrap();
+    clock.resume(at("2026-05-08T10:00:00+08:00")).unwrap();
+    let now = at("2026-05-08T10:00:00+08:00");
+    let pushed = clock.due(&cal, Deadline::Promised, now).unwrap();
+    assert_eq!(cal.working_days_between(plain.date, pushed.date).unwrap(), 4);
+    // While suspended, the due date moves a working day a day.
+    let mut running = LegalClock::start(
+        at("2026-04-27T09:00:00+08:00"),
+        TimeLimit::working_days(10),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    running.suspend(SuspensionKind::Correction, at("2026-04-29T15:00:00+08:00")).unwrap();
+    let on_30th = running.due(&cal, Deadline::Promised, at("2026-04-30T12:00:00+08:00")).unwrap();
+    assert_eq!(cal.working_days_between(plain.date, on_30th.date).unwrap(), 1);
+    let reading =
+        running.reading(&cal, at("2026-05-07T12:00:00+08:00"), &Thresholds::default()).unwrap();
+    assert!(reading.suspended);
+    // Monday 27 April is the start day; 28 and 29 count, then the clock stops.
+    assert_eq!(reading.elapsed_working_days, 2);
+}
+
+#[test]
+fn extensions_add_working_days_to_both_limits() {
+    let cal = WorkCalendar::china();
+    let mut clock = LegalClock::start(
+        at("2026-03-02T09:00:00+08:00"),
+        TimeLimit::working_days(20),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    clock.extend(10, at("2026-03-25T09:00:00+08:00")).unwrap();
+    let now = at("2026-03-25T09:00:00+08:00");
+    assert_eq!(clock.due(&cal, Deadline::Statutory, now).unwrap().date, d(2026, 4, 14));
+    assert_eq!(clock.due(&cal, Deadline::Promised, now).unwrap().date, d(2026, 4, 14));
+    // Read before the extension was granted, the clock does not know it.
+    let before = at("2026-03-24T09:00:00+08:00");
+    assert_eq!(clock.due(&cal, Deadline::Statutory, before).unwrap().date, d(2026, 3, 30));
+    assert_eq!(clock.extend(0, now), Err(LimitError::EmptyExtension));
+}
+
+#[test]
+fn natural_day_limits_roll_off_holidays() {
+    let cal = WorkCalendar::china();
+    let clock = LegalClock::start(
+        at("2026-09-20T09:00:00+08:00"),
+        TimeLimit::natural_days(14),
+        TimeLimit::natural_days(30),
+    )
+    .unwrap();
+    // 14 natural days after 20 September is 4 October, a holiday: 8 October.
+    assert_eq!(clock.due(&cal, Deadline::Promised, clock.started()).unwrap().date, d(2026, 10, 8));
+    // 30 natural days is 20 October, a Tuesday.
+    assert_eq!(
+        clock.due(&cal, Deadline::Statutory, clock.started()).unwrap().date,
+        d(2026, 10, 20)
+    );
+}
+
+#[test]
+fn working_hour_limits_count_office_time() {
+    let cal = centre();
+    let mut clock = LegalClock::start(
+        at("2026-03-06T16:00:00+08:00"),
+        TimeLimit::working_hours(4),
+        TimeLimit::working_hours(8),
+    )
+    .unwrap();
+    // 1.5 hours on Friday, 2.5 on Monday morning.
+    let due = clock.due(&cal, Deadline::Promised, clock.started()).unwrap();
+    assert_eq!(due.at, at("2026-03-09T11:00:00+08:00"));
+    // A one-hour test on Monday morning pushes it one working hour.
+    let testing = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::Testing };
+    clock.suspend(testing, at("2026-03-09T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-09T10:00:00+08:00")).unwrap();
+    let due = clock.due(&cal, Deadline::Promised, at("2026-03-09T10:00:00+08:00")).unwrap();
+    assert_eq!(due.at, at("2026-03-09T12:00:00+08:00"));
+}
+
+#[test]
+fn status_follows_the_thresholds() {
+    let cal = WorkCalendar::china();
+    let clock = LegalClock::start(
+        at("2026-03-02T00:00:00+08:00"),
+        TimeLimit::working_days(10),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    // Whole-day hours: the budget is 11 working days of 24 hours (the start
+    // day and the 10 after it).
+    let status = |now: &str, t: &Thresholds| clock.reading(&cal, at(now), t).unwrap().status;
+    let default = Thresholds::default();
+    assert_eq!(status("2026-03-03T00:00:00+08:00", &default), ClockStatus::OnTrack);
+    assert_eq!(status("2026-03-09T12:00:00+08:00", &default), ClockStatus::YellowWarning);
+    assert_eq!(status("2026-03-13T12:00:00+08:00", &default), ClockStatus::YellowWarning);
+    // 90% of 264 hours is 237.6: Friday 13 March after 21:36.
+    assert_eq!(status("2026-03-13T22:00:00+08:00", &default), ClockStatus::RedWarning);
+    assert_eq!(status("2026-03-17T00:00:01+08:00", &default), ClockStatus::YellowCard);
+    assert_eq!(status("2026-03-31T00:00:01+08:00", &default), ClockStatus::RedCard);
+    // With warnings switched off, the prompt shows the day before.
+    let prompts_only = Thresholds::new(1, 100, 100).unwrap();
+    assert_eq!(status("2026-03-12T12:00:00+08:00", &prompts_only), ClockStatus::OnTrack);
+    assert_eq!(status("2026-03-13T12:00:00+08:00", &prompts_only), ClockStatus::Prompt);
+    assert_eq!(status("2026-03-15T12:00:00+08:00", &prompts_only), ClockStatus::Prompt);
+    let reading = clock.reading(&cal, at("2026-03-16T12:00:00+08:00"), &default).unwrap();
+    assert_eq!(reading.remaining_promised_days, 0);
+    assert_eq!(reading.remaining_statutory_days, 10);
+}
+
+#[test]
+fn a_stopped_clock_reads_as_of_its_stop() {
+    let cal = WorkCalendar::china();
+    let mut clock = LegalClock::start(
+        at("2026-03-02T09:00:00+08:00"),
+        TimeLimit::working_days(3),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    clock.suspend(REVIEW, at("2026-03-03T09:00:00+08:00")).unwrap();
+    clock.stop(at("2026-03-04T09:00:00+08:00")).unwrap();
+    assert_eq!(clock.suspensions()[0].end, Some(at("2026-03-04T09:00:00+08:00")));
+    let later =
+        clock.reading(&cal, at("2026-06-01T09:00:00+08:00"), &Thresholds::default()).unwrap();
+    assert!(later.stopped);
+    assert_eq!(later.at, at("2026-03-04T09:00:00+08:00"));
+    assert_ne!(later.status, ClockStatus::RedCard);
+    assert!(matches!(
+        clock.resume(at("2026-06-01T09:00:00+08:00")),
+        Err(LimitError::Stopped { .. })
+    ));
+}
+
+#[test]
+fn bad_clocks_are_refused() {
+    let start = at("2026-03-02T09:00:00+08:00");
+    let err = LegalClock::start(start, TimeLimit::working_days(5), TimeLimit::natural_days(20))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "promised limit counts working days but statutory limit counts natural days"
+    );
+    let mut clock =
+        LegalClock::start(start, TimeLimit::working_days(5), TimeLimit::working_days(20)).unwrap();
+    clock.suspend(REVIEW, at("2026-03-03T09:00:00+08:00")).unwrap();
+    let before = clock.clone();
+    let err =
+        clock.suspend(SuspensionKind::Correction, at("2026-03-04T09:00:00+08:00")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the clock is already suspended for expert review since 2026-03-03 09:00:00 +08:00"
+    );
+    let err = clock.resume(at("2026-03-02T10:00:00+08:00")).unwrap_err();
+    assert!(matches!(err, LimitError::TimeWentBackwards { .. }), "{err}");
+    assert_eq!(clock, before);
+    assert!(Thresholds::new(1, 95, 90).is_err());
+    assert!(Thresholds::new(1, 50, 101).is_err());
+}
+
+#[test]
+fn golden_json_clock() {
+    let mut clock = LegalClock::start(
+        at("2026-03-02T09:30:00+08:00"),
+        TimeLimit::working_days(5),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    clock.suspend(REVIEW, at("2026-03-03T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-06T17:00:00+08:00")).unwrap();
+    clock.extend(10, at("2026-03-09T09:00:00+08:00")).unwrap();
+    let path = format!("{}/tests/data/golden/legal_clock.json", env!("CARGO_MANIFEST_DIR"));
+    let fixture = std::fs::read_to_string(path).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&clock).unwrap(), fixture.trim_end());
+    assert_eq!(serde_json::from_str::<LegalClock>(&fixture).unwrap(), clock);
+    let thresholds: Thresholds = serde_json::from_str(r#"{"yellow_warning_percent": 60}"#).unwrap();
+    assert_eq!(thresholds, Thresholds::new(1, 60, 90).unwrap());
+}
+
+#[test]
+fn invalid_clock_json_is_refused() {
+    let base = r#""started":"2026-03-02T09:30:00+08:00","promised":{"amount":5,"unit":"working_days"},"statutory":{"amount":20,"unit":"working_days"}"#;
+    let cases = [
+        (
+            r#""promised":{"amount":25,"unit":"working_days"},"statutory":{"amount":20,"unit":"working_days"},"started":"2026-03-02T09:30:00+08:00""#.to_string(),
+            "promised limit 25 exceeds statutory limit 20",
+        ),
+        (
+            format!(r#"{base},"suspensions":[{{"kind":{{"kind":"correction"}},"start":"2026-03-01T09:00:00+08:00","end":null}}]"#),
+            "is before the clock's last recorded instant",
+        ),
+        (
+            format!(
+                r#"{base},"suspensions":[{{"kind":{{"kind":"correction"}},"start":"2026-03-03T09:00:00+08:00"}},{{"kind":{{"kind":"correction"}},"start":"2026-03-04T09:00:00+08:00"}}]"#
+            ),
+            "already suspended",
+        ),
+        (format!(r#"{base},"extensions":[{{"at":"2026-03-03T09:00:00+08:00","working_days":0}}]"#), "at least one working day"),
+        (format!(r#"{base},"stoped":null"#), "unknown field `stoped`"),
+        (r#"{"yellow_warning_percent":95,"red_warning_percent":90}"#.to_string(), "warning thresholds"),
+    ];
+    for (json, message) in cases {
+        let text = if json.starts_with('{') { json.clone() } else { format!("{{{json}}}") };
+        let err = if text.contains("yellow_warning_percent") {
+            serde_json::from_str::<Thresholds>(&text).map(|_| ()).unwrap_err()
+        } else {
+            serde_json::from_str::<LegalClock>(&text).map(|_| ()).unwrap_err()
+        };
+        assert!(err.to_string().contains(message), "{text}: {err}");
+    }
+}
