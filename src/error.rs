@@ -1,6 +1,7 @@
 //! The umbrella error of the crate.
 
 use crate::calendar::CalendarError;
+use crate::case::CaseError;
 use crate::catalog::CatalogError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
@@ -27,6 +28,9 @@ pub enum Error {
     /// A calendar definition or working-day operation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A case refused a command, a history or a snapshot.
+    #[error(transparent)]
+    Case(#[from] CaseError),
     /// A time limit or legal clock failed.
     #[error(transparent)]
     Limit(#[from] LimitError),

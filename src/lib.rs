@@ -52,6 +52,7 @@
 mod error;
 
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod limit;
 pub mod machine;

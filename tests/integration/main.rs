@@ -5,6 +5,7 @@
 
 mod calendar;
 mod calendar_props;
+mod case;
 mod catalog;
 mod catalog_props;
 mod limit;

@@ -1,0 +1,705 @@
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CaseCommand, CaseCommandKind, CaseContext, CaseError, CaseEvent, CaseId, CaseOutcome,
+    CaseState, CaseStateKind, Resumable,
+};
+use crate::catalog::{CaseKind, ItemCode};
+use crate::limit::{ClockReading, LegalClock, SuspensionKind, Thresholds};
+use crate::machine::Transition;
+
+/// The record of one accepted command: the state before and after, the
+/// command's kind and its instant.
+pub type CaseTransition = Transition<CaseStateKind, CaseCommandKind>;
+
+/// A case (办件): one application for one approval item, as an event-sourced
+/// state machine with its legal clock.
+///
+/// A case changes only through [`apply`](Self::apply), which checks a
+/// command against the state, the role policy, the item's rules and the
+/// clock, and either records it (returning the [`CaseTransition`] for the
+/// host to store beside the event) or refuses it with a [`CaseError`],
+/// leaving the case untouched. [`replay`](Self::replay) rebuilds the same
+/// case from the stored events.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId, CaseStateKind, Decision};
+/// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+/// use shenpi::limit::TimeLimit;
+/// use shenpi::machine::{Actor, ActorId, Role};
+///
+/// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market-regulation")?)
+///     .statutory(TimeLimit::working_days(20))
+///     .promised(TimeLimit::working_days(7))
+///     .build()?;
+/// let calendar = WorkCalendar::china();
+/// let ctx = CaseContext::new(&item, &calendar);
+/// let actor = |id, role| Actor::new(ActorId::new(id).unwrap(), role);
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+///
+/// let history = vec![
+///     CaseEvent::new(actor("ent-1", Role::Applicant), at("2026-03-02T09:00:00+08:00"), CaseCommand::Receive),
+///     CaseEvent::new(actor("clerk-7", Role::WindowClerk), at("2026-03-02T09:20:00+08:00"), CaseCommand::Accept),
+///     CaseEvent::new(actor("rev-3", Role::Reviewer), at("2026-03-02T10:00:00+08:00"), CaseCommand::StartHandling),
+///     CaseEvent::new(
+///         actor("rev-3", Role::Reviewer),
+///         at("2026-03-04T16:00:00+08:00"),
+///         CaseCommand::Conclude { decision: Decision::Approved },
+///     ),
+/// ];
+/// let case = Case::replay(CaseId::new("JO-2026-0001")?, &ctx, &history)?;
+/// assert_eq!(case.state().kind(), CaseStateKind::Concluded);
+/// let outcome = case.outcome(&calendar)?.expect("concluded");
+/// assert!(outcome.on_time);
+/// assert_eq!(outcome.actual_working_days, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawCase", into = "RawCase")]
+pub struct Case {
+    id: CaseId,
+    item: ItemCode,
+    state: CaseState,
+    received_at: DateTime<FixedOffset>,
+    accepted_at: Option<DateTime<FixedOffset>>,
+    deemed_accepted: bool,
+    clock: Option<LegalClock>,
+    concluded_at: Option<DateTime<FixedOffset>>,
+    delivered_at: Option<DateTime<FixedOffset>>,
+    last_at: DateTime<FixedOffset>,
+    events: u64,
+}
+
+/// What an accepted command does, decided before anything changes.
+enum Effect {
+    None,
+    StartClock(DateTime<FixedOffset>),
+    DeemAccepted,
+    Suspend(SuspensionKind),
+    Resume,
+    Extend(u32),
+    StopClock,
+    OnTheSpot,
+    Deliver,
+}
+
+impl Case {
+    /// Opens a case from its first event, which must be
+    /// [`CaseCommand::Receive`].
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::FirstEventNotReceive`] for any other command;
+    /// [`CaseError::RoleNotAllowed`] when the policy refuses the actor.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId, CaseState};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market-regulation")?).build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar);
+    /// let event = CaseEvent::new(
+    ///     Actor::new(ActorId::new("ent-1")?, Role::Applicant),
+    ///     DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?,
+    ///     CaseCommand::Receive,
+    /// );
+    /// let (case, transition) = Case::receive(CaseId::new("A-1")?, &ctx, &event)?;
+    /// assert_eq!(case.state(), &CaseState::Received);
+    /// assert_eq!(transition.at, event.at);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn receive(
+        id: CaseId,
+        ctx: &CaseContext<'_>,
+        event: &CaseEvent,
+    ) -> Result<(Case, CaseTransition), CaseError> {
+        let kind = event.payload.kind();
+        if kind != CaseCommandKind::Receive {
+            return Err(CaseError::FirstEventNotReceive { command: kind });
+        }
+        if !ctx.policy().allows(kind, event.actor.role) {
+            return Err(CaseError::RoleNotAllowed { role: event.actor.role, command: kind });
+        }
+        // The receipt must fall within the calendar's covered years.
+        ctx.calendar().is_working_day(ctx.calendar().to_civil(&event.at).date())?;
+        let case = Case {
+            id,
+            item: ctx.item().code().clone(),
+            state: CaseState::Received,
+            received_at: event.at,
+            accepted_at: None,
+            deemed_accepted: false,
+            clock: None,
+            concluded_at: None,
+            delivered_at: None,
+            last_at: event.at,
+            events: 1,
+        };
+        let transition =
+            Transition::new(CaseStateKind::Received, kind, CaseStateKind::Received, event.at);
+        Ok((case, transition))
+    }
+
+    /// Rebuilds a case from its stored history, checking every event as
+    /// [`apply`](Self::apply) does.
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::EmptyHistory`] or [`CaseError::FirstEventNotReceive`]
+    /// for a history that does not start with a receipt; otherwise
+    /// [`CaseError::Replay`] naming the index of the first refused event and
+    /// why.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseContext, CaseError, CaseId};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market-regulation")?).build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar);
+    /// let err = Case::replay(CaseId::new("A-1")?, &ctx, &[]).unwrap_err();
+    /// assert_eq!(err, CaseError::EmptyHistory);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replay(
+        id: CaseId,
+        ctx: &CaseContext<'_>,
+        history: &[CaseEvent],
+    ) -> Result<Case, CaseError> {
+        let (first, rest) = history.split_first().ok_or(CaseError::EmptyHistory)?;
+        let (mut case, _) = Case::receive(id, ctx, first)?;
+        for (i, event) in rest.iter().enumerate() {
+            case.apply(ctx, event)
+                .map_err(|e| CaseError::Replay { index: i + 1, source: Box::new(e) })?;
+        }
+        Ok(case)
+    }
+
+    /// The case id.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::receive`]; `case.id().as_str()` is the id given there.
+    pub fn id(&self) -> &CaseId {
+        &self.id
+    }
+
+    /// The item the case is for.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::receive`]; the item is the context's.
+    pub fn item(&self) -> &ItemCode {
+        &self.item
+    }
+
+    /// The current state.
+    ///
+    /// # Example
+    ///
+    /// See [`Case`].
+    pub fn state(&self) -> &CaseState {
+        &self.state
+    }
+
+    /// When the application was received.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::receive`].
+    pub fn received_at(&self) -> DateTime<FixedOffset> {
+        self.received_at
+    }
+
+    /// When the case was accepted (the clock's start), if it has been. A
+    /// late correction notice sets this to the receipt (art. 32).
+    ///
+    /// # Example
+    ///
+    /// See [`Case::is_deemed_accepted`].
+    pub fn accepted_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.accepted_at
+    }
+
+    /// Whether the case counts as accepted on receipt because the
+    /// correction notice came too late (art. 32).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId, CaseStateKind};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market-regulation")?).build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar);
+    /// let clerk = Actor::new(ActorId::new("clerk-7")?, Role::WindowClerk);
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let (mut case, _) = Case::receive(
+    ///     CaseId::new("A-1")?,
+    ///     &ctx,
+    ///     &CaseEvent::new(clerk.clone(), at("2026-03-02T09:00:00+08:00"), CaseCommand::Receive),
+    /// )?;
+    /// // The notice goes out 6 working days after receipt: too late.
+    /// let notice = CaseCommand::RequestCorrection { missing: vec!["site plan".into()] };
+    /// case.apply(&ctx, &CaseEvent::new(clerk, at("2026-03-10T09:00:00+08:00"), notice))?;
+    /// assert!(case.is_deemed_accepted());
+    /// assert_eq!(case.state().kind(), CaseStateKind::Accepted);
+    /// assert_eq!(case.accepted_at(), Some(case.received_at()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_deemed_accepted(&self) -> bool {
+        self.deemed_accepted
+    }
+
+    /// The legal clock, once the case is accepted.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::is_deemed_accepted`]; after acceptance
+    /// `case.clock().map(|c| c.started())` is the acceptance.
+    pub fn clock(&self) -> Option<&LegalClock> {
+        self.clock.as_ref()
+    }
+
+    /// When the case was decided, if it has been.
+    ///
+    /// # Example
+    ///
+    /// See [`Case`].
+    pub fn concluded_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.concluded_at
+    }
+
+    /// When the decision was delivered, if it has been.
+    ///
+    /// # Example
+    ///
+    /// See [`Case`].
+    pub fn delivered_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.delivered_at
+    }
+
+    /// The instant of the latest event; a new command may not be earlier.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::receive`].
+    pub fn last_event_at(&self) -> DateTime<FixedOffset> {
+        self.last_at
+    }
+
+    /// How many events the case has recorded, its receipt included.
+    ///
+    /// # Example
+    ///
+    /// See [`Case::receive`]; a new case has recorded one event.
+    pub fn event_count(&self) -> u64 {
+        self.events
+    }
+
+    /// Checks `event` against the case and records it, or refuses it and
+    /// leaves the case untouched.
+    ///
+    /// # Errors
+    ///
+    /// - [`CaseError::WrongItem`] when `ctx` is for another item;
+    /// - [`CaseError::RoleNotAllowed`] when the policy refuses the actor;
+    /// - [`CaseError::TimeWentBackwards`] when the event is earlier than the
+    ///   case's latest;
+    /// - [`CaseError::NotAllowed`] when the command has no transition from
+    ///   the current state;
+    /// - a rule of the command: [`CaseError::EmptyReason`],
+    ///   [`CaseError::EmptyCorrectionList`],
+    ///   [`CaseError::ProcedureNotAllowed`],
+    ///   [`CaseError::ExtensionExceedsAllowance`],
+    ///   [`CaseError::EmptyExtension`], [`CaseError::NotInstant`],
+    ///   [`CaseError::NotSameDay`], [`CaseError::NotApproved`];
+    /// - [`CaseError::Calendar`] when the event falls outside the calendar's
+    ///   covered years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseError, CaseEvent, CaseId};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market-regulation")?).build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar);
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let applicant = Actor::new(ActorId::new("ent-1")?, Role::Applicant);
+    /// let (mut case, _) =
+    ///     Case::receive(CaseId::new("A-1")?, &ctx, &CaseEvent::new(applicant.clone(), at, CaseCommand::Receive))?;
+    /// // An applicant cannot accept their own application.
+    /// let before = case.clone();
+    /// let err = case.apply(&ctx, &CaseEvent::new(applicant, at, CaseCommand::Accept)).unwrap_err();
+    /// assert!(matches!(err, CaseError::RoleNotAllowed { .. }));
+    /// assert_eq!(case, before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply(
+        &mut self,
+        ctx: &CaseContext<'_>,
+        event: &CaseEvent,
+    ) -> Result<CaseTransition, CaseError> {
+        let command = event.payload.kind();
+        let at = event.at;
+        let item = ctx.item();
+        if item.code() != &self.item {
+            return Err(CaseError::WrongItem {
+                case: self.item.clone(),
+                given: item.code().clone(),
+            });
+        }
+        if !ctx.policy().allows(command, event.actor.role) {
+            return Err(CaseError::RoleNotAllowed { role: event.actor.role, command });
+        }
+        if at < self.last_at {
+            return Err(CaseError::TimeWentBackwards { at, last: self.last_at });
+        }
+        let cal = ctx.calendar();
+        let today = cal.to_civil(&at).date();
+        // Every event must fall on a covered day.
+        cal.is_working_day(today)?;
+        let not_allowed = || CaseError::NotAllowed { state: self.state.kind(), command };
+        let written = |reason: &str| {
+            if reason.trim().is_empty() {
+                Err(CaseError::EmptyReason { command })
+            } else {
+                Ok(())
+            }
+        };
+
+        use CaseState as St;
+        let (next, effect) = match (&event.payload, self.state) {
+            (CaseCommand::RequestCorrection { missing }, St::Received) => {
+                if missing.is_empty() || missing.iter().any(|m| m.trim().is_empty()) {
+                    return Err(CaseError::EmptyCorrectionList);
+                }
+                let received = cal.to_civil(&self.received_at).date();
+                if cal.working_days_between(received, today)? > ctx.correction_notice_days() {
+                    (St::Accepted, Effect::DeemAccepted)
+                } else {
+                    (St::CorrectionRequested, Effect::None)
+                }
+            }
+            (CaseCommand::SubmitCorrection, St::CorrectionRequested) => {
+                (St::Corrected, Effect::None)
+            }
+            (CaseCommand::Accept, St::Received | St::Corrected) => {
+                (St::Accepted, Effect::StartClock(at))
+            }
+            (
+                CaseCommand::RefuseToAccept { reason },
+                St::Received | St::CorrectionRequested | St::Corrected,
+            ) => {
+                written(reason)?;
+                (St::NotAccepted, Effect::None)
+            }
+            (CaseCommand::ConcludeOnTheSpot { decision }, St::Received) => {
+                if item.case_kind() != CaseKind::Instant {
+                    return Err(CaseError::NotInstant { item: self.item.clone() });
+                }
+                let received = cal.to_civil(&self.received_at).date();
+                if received != today {
+                    return Err(CaseError::NotSameDay { received, at: today });
+                }
+                (St::Concluded { decision: *decision }, Effect::OnTheSpot)
+            }
+            (CaseCommand::StartHandling, St::Accepted) => (St::Handling, Effect::None),
+            (CaseCommand::Suspend { reason }, St::Accepted | St::Handling | St::Extended) => {
+                if let SuspensionKind::SpecialProcedure { procedure } = reason {
+                    if !item.allows(*procedure) {
+                        return Err(CaseError::ProcedureNotAllowed {
+                            item: self.item.clone(),
+                            procedure: *procedure,
+                        });
+                    }
+                }
+                let resume_to = match self.state {
+                    St::Extended => Resumable::Extended,
+                    _ => Resumable::Handling,
+                };
+                (St::Suspended { reason: *reason, resume_to }, Effect::Suspend(*reason))
+            }
+            (CaseCommand::Resume, St::Suspended { resume_to, .. }) => {
+                (CaseState::resumed(resume_to), Effect::Resume)
+            }
+            (CaseCommand::Extend { working_days, reason }, St::Handling | St::Extended) => {
+                written(reason)?;
+                if *working_days == 0 {
+                    return Err(CaseError::EmptyExtension);
+                }
+                let allowance = item.extension().amount();
+                let used = self.clock.as_ref().map_or(0, LegalClock::extension_days);
+                if u64::from(used) + u64::from(*working_days) > u64::from(allowance) {
+                    return Err(CaseError::ExtensionExceedsAllowance {
+                        requested: *working_days,
+                        used,
+                        allowance,
+                    });
+                }
+                (St::Extended, Effect::Extend(*working_days))
+            }
+            (CaseCommand::Conclude { decision }, St::Accepted | St::Handling | St::Extended) => {
+                (St::Concluded { decision: *decision }, Effect::StopClock)
+            }
+            (CaseCommand::Deliver, St::Concluded { decision }) => {
+                (St::Delivered { decision }, Effect::Deliver)
+            }
+            (
+                CaseCommand::Withdraw,
+                St::Received
+                | St::CorrectionRequested
+                | St::Corrected
+                | St::Accepted
+                | St::Handling
+                | St::Suspended { .. }
+                | St::Extended,
+            ) => {
+                let effect = if self.clock.is_some() { Effect::StopClock } else { Effect::None };
+                (St::Withdrawn, effect)
+            }
+            (
+                CaseCommand::Recall { reason } | CaseCommand::Revoke { reason },
+                St::Concluded { decision } | St::Delivered { decision },
+            ) => {
+                if !decision.is_approval() {
+                    return Err(CaseError::NotApproved { decision, command });
+                }
+                written(reason)?;
+                let next =
+                    if command == CaseCommandKind::Recall { St::Recalled } else { St::Revoked };
+                (next, Effect::None)
+            }
+            _ => return Err(not_allowed()),
+        };
+
+        // Everything is checked; the clock changes first (each of its
+        // operations is all-or-nothing), then the case.
+        match effect {
+            Effect::None => {}
+            Effect::StartClock(start) => {
+                self.clock = Some(LegalClock::start(start, item.promised(), item.statutory())?);
+                self.accepted_at = Some(start);
+            }
+            Effect::DeemAccepted => {
+                self.clock =
+                    Some(LegalClock::start(self.received_at, item.promised(), item.statutory())?);
+                self.accepted_at = Some(self.received_at);
+                self.deemed_accepted = true;
+            }
+            Effect::OnTheSpot => {
+                let mut clock = LegalClock::start(at, item.promised(), item.statutory())?;
+                clock.stop(at)?;
+                self.clock = Some(clock);
+                self.accepted_at = Some(at);
+                self.concluded_at = Some(at);
+            }
+            Effect::Suspend(reason) => self.clock_mut()?.suspend(reason, at)?,
+            Effect::Resume => self.clock_mut()?.resume(at)?,
+            Effect::Extend(days) => self.clock_mut()?.extend(days, at)?,
+            Effect::StopClock => {
+                self.clock_mut()?.stop(at)?;
+                if next.is_concluded() {
+                    self.concluded_at = Some(at);
+                }
+            }
+            Effect::Deliver => self.delivered_at = Some(at),
+        }
+        let from = self.state.kind();
+        self.state = next;
+        self.last_at = at;
+        self.events += 1;
+        Ok(Transition::new(from, command, next.kind(), at))
+    }
+
+    fn clock_mut(&mut self) -> Result<&mut LegalClock, CaseError> {
+        self.clock
+            .as_mut()
+            .ok_or(CaseError::InconsistentSnapshot { what: "no clock after acceptance" })
+    }
+
+    /// Reads the legal clock at `now` (`None` before acceptance, or for an
+    /// application never accepted).
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::Limit`] when a date falls outside the calendar's covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// See [`LegalClock::reading`]; a case reads its own clock the same way.
+    pub fn reading(
+        &self,
+        cal: &crate::calendar::WorkCalendar,
+        now: DateTime<FixedOffset>,
+        thresholds: &Thresholds,
+    ) -> Result<Option<ClockReading>, CaseError> {
+        match &self.clock {
+            Some(clock) => Ok(Some(clock.reading(cal, now, thresholds)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The promised-versus-actual record of a decided case (`None` while it
+    /// is undecided, or when it was withdrawn or not accepted).
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::Limit`] when a date falls outside the calendar's covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// See [`Case`].
+    pub fn outcome(
+        &self,
+        cal: &crate::calendar::WorkCalendar,
+    ) -> Result<Option<CaseOutcome>, CaseError> {
+        let decision = match self.state {
+            CaseState::Concluded { decision } | CaseState::Delivered { decision } => decision,
+            _ => return Ok(None),
+        };
+        match (&self.clock, self.concluded_at) {
+            (Some(clock), Some(at)) => Ok(Some(CaseOutcome::new(clock, cal, decision, at)?)),
+            _ => Err(CaseError::InconsistentSnapshot { what: "a decided case without its clock" }),
+        }
+    }
+}
+
+/// The serde form of a case; decoding checks that its parts agree.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: CaseId,
+    item: ItemCode,
+    state: CaseState,
+    received_at: DateTime<FixedOffset>,
+    #[serde(default)]
+    accepted_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    deemed_accepted: bool,
+    #[serde(default)]
+    clock: Option<LegalClock>,
+    #[serde(default)]
+    concluded_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    delivered_at: Option<DateTime<FixedOffset>>,
+    last_event_at: DateTime<FixedOffset>,
+    event_count: u64,
+}
+
+impl TryFrom<RawCase> for Case {
+    type Error = CaseError;
+
+    fn try_from(raw: RawCase) -> Result<Self, CaseError> {
+        let bad = |what| Err(CaseError::InconsistentSnapshot { what });
+        let state = raw.state;
+        if raw.state.is_clocked() && !matches!(state, CaseState::Withdrawn) && raw.clock.is_none() {
+            return bad("an accepted case without its clock");
+        }
+        if !state.is_clocked() && raw.clock.is_some() {
+            return bad("a clock on a case never accepted");
+        }
+        if raw.clock.as_ref().map(LegalClock::started) != raw.accepted_at {
+            return bad("accepted_at differs from the clock's start");
+        }
+        if raw.deemed_accepted && raw.accepted_at != Some(raw.received_at) {
+            return bad("deemed acceptance must be on receipt");
+        }
+        if raw.accepted_at.is_some_and(|a| a < raw.received_at) {
+            return bad("accepted before received");
+        }
+        let running = raw.clock.as_ref().and_then(|c| c.current_suspension().map(|s| s.kind));
+        match (state, running) {
+            (CaseState::Suspended { reason, .. }, Some(kind)) if reason == kind => {}
+            (CaseState::Suspended { .. }, _) => {
+                return bad("suspended without a matching suspension")
+            }
+            (_, Some(_)) => return bad("a running suspension outside the suspended state"),
+            _ => {}
+        }
+        let stopped = raw.clock.as_ref().and_then(LegalClock::stopped);
+        let ended = state.is_concluded() || matches!(state, CaseState::Withdrawn);
+        if raw.clock.is_some() && ended != stopped.is_some() {
+            return bad("the clock must stop exactly when the case ends");
+        }
+        if state.is_concluded() != raw.concluded_at.is_some()
+            || (state.is_concluded() && stopped != raw.concluded_at)
+        {
+            return bad("concluded_at must be the clock's stop, set exactly when decided");
+        }
+        let delivered = matches!(state, CaseState::Delivered { .. });
+        if raw.delivered_at.is_some()
+            && !(delivered || matches!(state, CaseState::Recalled | CaseState::Revoked))
+            || (delivered && raw.delivered_at.is_none())
+        {
+            return bad("delivered_at must be set exactly when delivered");
+        }
+        let latest = [raw.accepted_at, raw.concluded_at, raw.delivered_at]
+            .into_iter()
+            .flatten()
+            .chain(raw.clock.as_ref().map(LegalClock::last_recorded))
+            .fold(raw.received_at, DateTime::max);
+        if raw.last_event_at < latest {
+            return bad("last_event_at is before a recorded instant");
+        }
+        if raw.event_count == 0 {
+            return bad("a case has at least its receipt as an event");
+        }
+        Ok(Case {
+            id: raw.id,
+            item: raw.item,
+            state,
+            received_at: raw.received_at,
+            accepted_at: raw.accepted_at,
+            deemed_accepted: raw.deemed_accepted,
+            clock: raw.clock,
+            concluded_at: raw.concluded_at,
+            delivered_at: raw.delivered_at,
+            last_at: raw.last_event_at,
+            events: raw.event_count,
+        })
+    }
+}
+
+impl From<Case> for RawCase {
+    fn from(c: Case) -> Self {
+        RawCase {
+            id: c.id,
+            item: c.item,
+            state: c.state,
+            received_at: c.received_at,
+            accepted_at: c.accepted_at,
+            deemed_accepted: c.deemed_accepted,
+            clock: c.clock,
+            concluded_at: c.concluded_at,
+            delivered_at: c.delivered_at,
+            last_event_at: c.last_at,
+            event_count: c.events,
+        }
+    }
+}

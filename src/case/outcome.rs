@@ -1,0 +1,77 @@
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::{CaseError, Decision};
+use crate::calendar::WorkCalendar;
+use crate::limit::{Due, LegalClock, Thresholds, TimeLimit};
+
+/// The promised-versus-actual record of one decided case: what a city's
+/// report is made of.
+///
+/// Actual time is given two ways: by the legal count (working days after the
+/// acceptance day up to the decision day, suspended days excluded) and as
+/// fractional working days over office hours (suspended time excluded), the
+/// measure behind "promised 3.21, handled in 0.21 working days".
+///
+/// # Example
+///
+/// See [`Case`](super::Case): `case.outcome(&calendar)?` gives one for a
+/// decided case.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CaseOutcome {
+    /// The decision.
+    pub decision: Decision,
+    /// The promised limit.
+    pub promised: TimeLimit,
+    /// The statutory limit.
+    pub statutory: TimeLimit,
+    /// When the clock started.
+    pub accepted_at: DateTime<FixedOffset>,
+    /// When the case was decided.
+    pub concluded_at: DateTime<FixedOffset>,
+    /// The promised deadline, suspensions and extensions applied.
+    pub promised_due: Due,
+    /// The statutory deadline, suspensions and extensions applied.
+    pub statutory_due: Due,
+    /// Working days used by the legal count.
+    pub actual_working_days: u32,
+    /// Working time used over office hours, in fractional working days.
+    pub actual_fraction: f64,
+    /// Working days extended.
+    pub extension_days: u32,
+    /// Whether the decision came by the promised deadline.
+    pub on_time: bool,
+    /// Whether the decision came by the statutory deadline.
+    pub within_statutory: bool,
+    /// Working days from the promised due date to the decision day when
+    /// late (0 when on time, and when late on the due day itself).
+    pub overdue_working_days: u32,
+}
+
+impl CaseOutcome {
+    pub(crate) fn new(
+        clock: &LegalClock,
+        cal: &WorkCalendar,
+        decision: Decision,
+        concluded_at: DateTime<FixedOffset>,
+    ) -> Result<CaseOutcome, CaseError> {
+        let reading = clock.reading(cal, concluded_at, &Thresholds::default())?;
+        Ok(CaseOutcome {
+            decision,
+            promised: clock.promised(),
+            statutory: clock.statutory(),
+            accepted_at: clock.started(),
+            concluded_at,
+            promised_due: reading.promised_due,
+            statutory_due: reading.statutory_due,
+            actual_working_days: reading.elapsed_working_days,
+            actual_fraction: reading.elapsed_fraction,
+            extension_days: clock.extension_days(),
+            on_time: concluded_at <= reading.promised_due.at,
+            within_statutory: concluded_at <= reading.statutory_due.at,
+            overdue_working_days: u32::try_from(-reading.remaining_promised_days.min(0))
+                .unwrap_or(u32::MAX),
+        })
+    }
+}

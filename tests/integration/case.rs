@@ -1,0 +1,538 @@
+//! Cases: worked examples from the Administrative Licensing Law, refusals,
+//! the transition table, and the wire format of cases and events.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use shenpi::calendar::WorkCalendar;
+use shenpi::case::{
+    default_policy, transition_table, Case, CaseCommand, CaseCommandKind, CaseContext, CaseError,
+    CaseEvent, CaseId, CaseState, CaseStateKind, Decision, Resumable,
+};
+use shenpi::catalog::{ApprovalItem, CaseKind, DepartmentId, ItemCode};
+use shenpi::limit::{ClockStatus, SpecialProcedure, SuspensionKind, Thresholds, TimeLimit};
+use shenpi::machine::{Actor, ActorId, Named, Role};
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn licence(code: &str, promised: u32, statutory: u32) -> ApprovalItem {
+    ApprovalItem::builder(
+        ItemCode::new(code).unwrap(),
+        "行政许可",
+        DepartmentId::new("county-bureau").unwrap(),
+    )
+    .statutory(TimeLimit::working_days(statutory))
+    .promised(TimeLimit::working_days(promised))
+    .special_procedures([SpecialProcedure::ExpertReview])
+    .build()
+    .unwrap()
+}
+
+fn instant_item() -> ApprovalItem {
+    ApprovalItem::builder(
+        ItemCode::new("HJ-001").unwrap(),
+        "户籍证明",
+        DepartmentId::new("public-security").unwrap(),
+    )
+    .case_kind(CaseKind::Instant)
+    .statutory(TimeLimit::working_days(20))
+    .promised(TimeLimit::working_days(0))
+    .build()
+    .unwrap()
+}
+
+fn who(role: Role) -> Actor {
+    let id = match role {
+        Role::Applicant => "applicant",
+        Role::Agent => "agent",
+        Role::WindowClerk => "clerk",
+        Role::Reviewer => "reviewer",
+        Role::DepartmentHead => "head",
+        Role::SpecialTeam => "team",
+        Role::Supervisor => "supervisor",
+    };
+    Actor::new(ActorId::new(id).unwrap(), role)
+}
+
+fn ev(role: Role, when: &str, command: CaseCommand) -> CaseEvent {
+    CaseEvent::new(who(role), at(when), command)
+}
+
+fn open(ctx: &CaseContext<'_>, when: &str) -> Case {
+    Case::receive(
+        CaseId::new("C-1").unwrap(),
+        ctx,
+        &ev(Role::Applicant, when, CaseCommand::Receive),
+    )
+    .unwrap()
+    .0
+}
+
+const REVIEW: SuspensionKind =
+    SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+
+/// A 20-day licence (art. 42) with a correction before acceptance, an
+/// expert review during review (art. 45), and a 10-day extension.
+fn licence_history() -> Vec<CaseEvent> {
+    vec![
+        ev(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive),
+        ev(
+            Role::WindowClerk,
+            "2026-03-03T10:00:00+08:00",
+            CaseCommand::RequestCorrection { missing: vec!["business licence copy".into()] },
+        ),
+        ev(Role::Applicant, "2026-03-05T10:00:00+08:00", CaseCommand::SubmitCorrection),
+        ev(Role::WindowClerk, "2026-03-05T11:00:00+08:00", CaseCommand::Accept),
+        ev(Role::Reviewer, "2026-03-06T09:00:00+08:00", CaseCommand::StartHandling),
+        ev(Role::Reviewer, "2026-03-16T09:00:00+08:00", CaseCommand::Suspend { reason: REVIEW }),
+        ev(Role::Reviewer, "2026-03-20T17:00:00+08:00", CaseCommand::Resume),
+        ev(
+            Role::DepartmentHead,
+            "2026-04-01T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 10, reason: "complex site conditions".into() },
+        ),
+        ev(
+            Role::Reviewer,
+            "2026-04-14T16:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::Approved },
+        ),
+        ev(Role::WindowClerk, "2026-04-15T09:00:00+08:00", CaseCommand::Deliver),
+    ]
+}
+
+#[test]
+fn a_twenty_day_licence_with_correction_review_and_extension() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-001", 20, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let history = licence_history();
+    let (mut case, _) = Case::receive(CaseId::new("C-1").unwrap(), &ctx, &history[0]).unwrap();
+    let mut steps = Vec::new();
+    for event in &history[1..] {
+        let t = case.apply(&ctx, event).unwrap();
+        steps.push((t.from, t.command, t.to));
+    }
+    use CaseCommandKind as K;
+    use CaseStateKind as S;
+    assert_eq!(
+        steps,
+        [
+            (S::Received, K::RequestCorrection, S::CorrectionRequested),
+            (S::CorrectionRequested, K::SubmitCorrection, S::Corrected),
+            (S::Corrected, K::Accept, S::Accepted),
+            (S::Accepted, K::StartHandling, S::Handling),
+            (S::Handling, K::Suspend, S::Suspended),
+            (S::Suspended, K::Resume, S::Handling),
+            (S::Handling, K::Extend, S::Extended),
+            (S::Extended, K::Conclude, S::Concluded),
+            (S::Concluded, K::Deliver, S::Delivered),
+        ]
+    );
+    assert_eq!(case.state().status_code(), 11);
+    // The clock started at acceptance on 5 March. 20 working days after is
+    // 2 April; the expert review pushes it by the working days in
+    // (16 March, 20 March], four of them, to 9 April (Qingming, 4-6 April,
+    // is a holiday); the extension adds 10 more: 23 April.
+    let outcome = case.outcome(&calendar).unwrap().unwrap();
+    assert_eq!(outcome.accepted_at, at("2026-03-05T11:00:00+08:00"));
+    assert_eq!(outcome.statutory_due.date, d(2026, 4, 23));
+    assert_eq!(outcome.promised_due.date, d(2026, 4, 23));
+    // Working days from 5 March to 14 April: 27, less the 4 suspended.
+    assert_eq!(calendar.working_days_between(d(2026, 3, 5), d(2026, 4, 14)).unwrap(), 27);
+    assert_eq!(outcome.actual_working_days, 23);
+    assert_eq!(outcome.extension_days, 10);
+    assert!(outcome.on_time);
+    assert_eq!(outcome.overdue_working_days, 0);
+    // Without the extension, the 14 April decision would have been late.
+    let reading = case.reading(&calendar, at("2026-03-31T09:00:00+08:00"), &Thresholds::default());
+    assert_eq!(reading.unwrap().unwrap().statutory_due.date, d(2026, 4, 9));
+    // Replay gives the same case.
+    assert_eq!(Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history).unwrap(), case);
+}
+
+#[test]
+fn a_late_correction_notice_counts_as_acceptance_on_receipt() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-002", 5, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    let notice = || CaseCommand::RequestCorrection { missing: vec!["site plan".into()] };
+    // Five working days after receipt is still in time...
+    let mut in_time = case.clone();
+    let t =
+        in_time.apply(&ctx, &ev(Role::WindowClerk, "2026-03-09T17:00:00+08:00", notice())).unwrap();
+    assert_eq!(t.to, CaseStateKind::CorrectionRequested);
+    assert!(!in_time.is_deemed_accepted());
+    // ...the sixth is not (art. 32): the case counts as accepted on receipt.
+    let t =
+        case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-10T09:00:00+08:00", notice())).unwrap();
+    assert_eq!((t.from, t.to), (CaseStateKind::Received, CaseStateKind::Accepted));
+    assert!(case.is_deemed_accepted());
+    assert_eq!(case.accepted_at(), Some(at("2026-03-02T09:00:00+08:00")));
+    let reading = case
+        .reading(&calendar, at("2026-03-10T09:00:00+08:00"), &Thresholds::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(reading.promised_due.date, d(2026, 3, 9));
+    assert_eq!(reading.status, ClockStatus::YellowCard);
+    // A place with a shorter window.
+    let strict = CaseContext::new(&item, &calendar).with_correction_notice_days(1);
+    let mut case = open(&strict, "2026-03-02T09:00:00+08:00");
+    case.apply(&strict, &ev(Role::WindowClerk, "2026-03-04T09:00:00+08:00", notice())).unwrap();
+    assert!(case.is_deemed_accepted());
+}
+
+#[test]
+fn an_instant_case_is_decided_on_the_spot_the_same_day() {
+    let calendar = WorkCalendar::china();
+    let item = instant_item();
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    let decide = CaseCommand::ConcludeOnTheSpot { decision: Decision::Approved };
+    // Not the next day.
+    let mut late = case.clone();
+    let err = late.apply(&ctx, &ev(Role::WindowClerk, "2026-03-03T09:00:00+08:00", decide.clone()));
+    assert!(matches!(err, Err(CaseError::NotSameDay { .. })), "{err:?}");
+    assert_eq!(late, case);
+    let t = case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-02T09:12:00+08:00", decide)).unwrap();
+    assert_eq!((t.from, t.to), (CaseStateKind::Received, CaseStateKind::Concluded));
+    let outcome = case.outcome(&calendar).unwrap().unwrap();
+    assert!(outcome.on_time);
+    assert_eq!(outcome.actual_working_days, 0);
+    assert!(outcome.actual_fraction < 0.01, "{}", outcome.actual_fraction);
+    // A promised item cannot be decided on the spot.
+    let promised = item_for_spot_refusal();
+    let ctx = CaseContext::new(&promised, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    let err = case.apply(
+        &ctx,
+        &ev(
+            Role::WindowClerk,
+            "2026-03-02T09:10:00+08:00",
+            CaseCommand::ConcludeOnTheSpot { decision: Decision::Approved },
+        ),
+    );
+    assert!(matches!(err, Err(CaseError::NotInstant { .. })), "{err:?}");
+}
+
+fn item_for_spot_refusal() -> ApprovalItem {
+    licence("XK-003", 5, 20)
+}
+
+#[test]
+fn a_denial_and_what_it_allows() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-004", 5, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    for e in [
+        ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+        ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling),
+        ev(
+            Role::Reviewer,
+            "2026-03-11T15:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::Denied },
+        ),
+    ] {
+        case.apply(&ctx, &e).unwrap();
+    }
+    assert_eq!(case.state().status_code(), 13);
+    let outcome = case.outcome(&calendar).unwrap().unwrap();
+    assert_eq!(outcome.decision, Decision::Denied);
+    // Promised by 9 March; decided on 11 March, two working days late.
+    assert!(!outcome.on_time);
+    assert!(outcome.within_statutory);
+    assert_eq!(outcome.overdue_working_days, 2);
+    // A denial cannot be recalled.
+    let err = case.apply(
+        &ctx,
+        &ev(
+            Role::DepartmentHead,
+            "2026-03-12T09:00:00+08:00",
+            CaseCommand::Recall { reason: "x".into() },
+        ),
+    );
+    assert!(
+        matches!(err, Err(CaseError::NotApproved { decision: Decision::Denied, .. })),
+        "{err:?}"
+    );
+    // But it is delivered.
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-12T09:00:00+08:00", CaseCommand::Deliver))
+        .unwrap();
+    assert_eq!(case.state(), &CaseState::Delivered { decision: Decision::Denied });
+}
+
+#[test]
+fn a_recall_after_delivery() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-005", 5, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    for e in [
+        ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+        ev(
+            Role::Reviewer,
+            "2026-03-03T10:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::ApprovedWithDeficiency },
+        ),
+        ev(Role::WindowClerk, "2026-03-04T09:00:00+08:00", CaseCommand::Deliver),
+    ] {
+        case.apply(&ctx, &e).unwrap();
+    }
+    assert_eq!(case.state().status_code(), 12);
+    let recall = CaseCommand::Recall { reason: "the law it rested on was amended".into() };
+    // The reviewer may not recall; the department head may.
+    let err = case.apply(&ctx, &ev(Role::Reviewer, "2026-06-01T09:00:00+08:00", recall.clone()));
+    assert!(matches!(err, Err(CaseError::RoleNotAllowed { role: Role::Reviewer, .. })), "{err:?}");
+    let t =
+        case.apply(&ctx, &ev(Role::DepartmentHead, "2026-06-01T09:00:00+08:00", recall)).unwrap();
+    assert_eq!(t.to, CaseStateKind::Recalled);
+    assert_eq!(case.state().status_code(), 14);
+    // Nothing more happens to a recalled case.
+    for command in
+        [CaseCommand::Deliver, CaseCommand::Withdraw, CaseCommand::Revoke { reason: "y".into() }]
+    {
+        let role = match command.kind() {
+            CaseCommandKind::Withdraw => Role::Applicant,
+            CaseCommandKind::Deliver => Role::WindowClerk,
+            _ => Role::DepartmentHead,
+        };
+        let err = case.apply(&ctx, &ev(role, "2026-06-02T09:00:00+08:00", command)).unwrap_err();
+        assert!(
+            matches!(err, CaseError::NotAllowed { state: CaseStateKind::Recalled, .. }),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn refusals_name_what_is_wrong_and_change_nothing() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-006", 5, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    case.apply(&ctx, &ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling))
+        .unwrap();
+    let before = case.clone();
+    let mut check = |event: CaseEvent, message: &str| {
+        let err = case.apply(&ctx, &event).unwrap_err();
+        assert_eq!(err.to_string(), message);
+        assert_eq!(case, before, "{message}");
+    };
+    check(
+        ev(Role::Reviewer, "2026-03-02T09:59:00+08:00", CaseCommand::Resume),
+        "command at 2026-03-02 09:59:00 +08:00 is before the case's last event at 2026-03-02 10:00:00 +08:00",
+    );
+    check(
+        ev(Role::Reviewer, "2026-03-03T09:00:00+08:00", CaseCommand::Resume),
+        "command resume is not allowed in state handling",
+    );
+    check(
+        ev(
+            Role::Reviewer,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Suspend {
+                reason: SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::Hearing },
+            },
+        ),
+        "item XK-006 does not allow the special procedure hearing",
+    );
+    check(
+        ev(
+            Role::DepartmentHead,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 11, reason: "r".into() },
+        ),
+        "extension of 11 working days exceeds the allowance: 0 of 10 already used",
+    );
+    check(
+        ev(
+            Role::DepartmentHead,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 5, reason: " ".into() },
+        ),
+        "command extend needs a written reason",
+    );
+    check(
+        ev(
+            Role::DepartmentHead,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 0, reason: "r".into() },
+        ),
+        "an extension must add at least one working day",
+    );
+    check(
+        ev(
+            Role::Reviewer,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 5, reason: "r".into() },
+        ),
+        "role reviewer may not issue command extend",
+    );
+    check(
+        ev(
+            Role::Reviewer,
+            "2027-03-03T09:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::Approved },
+        ),
+        "date 2027-03-03 is outside the covered years 2004..=2026",
+    );
+    // Extensions add up against the allowance.
+    case.apply(
+        &ctx,
+        &ev(
+            Role::DepartmentHead,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 6, reason: "r".into() },
+        ),
+    )
+    .unwrap();
+    let err = case
+        .apply(
+            &ctx,
+            &ev(
+                Role::DepartmentHead,
+                "2026-03-04T09:00:00+08:00",
+                CaseCommand::Extend { working_days: 5, reason: "r".into() },
+            ),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "extension of 5 working days exceeds the allowance: 6 of 10 already used"
+    );
+    // Another item's context is refused.
+    let other = licence("XK-999", 5, 20);
+    let other_ctx = CaseContext::new(&other, &calendar);
+    let err = case
+        .apply(&other_ctx, &ev(Role::Reviewer, "2026-03-05T09:00:00+08:00", CaseCommand::Resume));
+    assert!(matches!(err, Err(CaseError::WrongItem { .. })), "{err:?}");
+}
+
+#[test]
+fn suspension_returns_to_where_it_left() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-007", 5, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    for e in [
+        ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+        ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling),
+        ev(
+            Role::DepartmentHead,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 3, reason: "r".into() },
+        ),
+        ev(
+            Role::Reviewer,
+            "2026-03-04T09:00:00+08:00",
+            CaseCommand::Suspend { reason: SuspensionKind::Correction },
+        ),
+    ] {
+        case.apply(&ctx, &e).unwrap();
+    }
+    assert_eq!(
+        case.state(),
+        &CaseState::Suspended {
+            reason: SuspensionKind::Correction,
+            resume_to: Resumable::Extended
+        }
+    );
+    assert_eq!(case.state().status_code(), 6);
+    let t = case
+        .apply(&ctx, &ev(Role::Reviewer, "2026-03-05T09:00:00+08:00", CaseCommand::Resume))
+        .unwrap();
+    assert_eq!(t.to, CaseStateKind::Extended);
+    // Withdrawal stops the clock.
+    case.apply(&ctx, &ev(Role::Agent, "2026-03-06T09:00:00+08:00", CaseCommand::Withdraw)).unwrap();
+    assert_eq!(case.clock().unwrap().stopped(), Some(at("2026-03-06T09:00:00+08:00")));
+    assert_eq!(case.outcome(&calendar).unwrap(), None);
+}
+
+#[test]
+fn replay_reports_the_refused_event() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-001", 20, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let mut history = licence_history();
+    history.swap(3, 4);
+    let err = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history).unwrap_err();
+    assert_eq!(err.to_string(), "event 3 of the history was refused");
+    let source = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(source, "command start_handling is not allowed in state corrected");
+    let err = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history[1..]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CaseError::FirstEventNotReceive { command: CaseCommandKind::RequestCorrection, .. }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_table_names_every_state_and_command() {
+    let table = transition_table();
+    let states = table.states();
+    for kind in CaseStateKind::ALL {
+        assert!(states.contains(&kind), "{kind} missing from the table");
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+    }
+    let commands = table.commands();
+    for kind in CaseCommandKind::ALL {
+        // Receive opens a case; it is the arrow into the initial state.
+        assert!(kind == CaseCommandKind::Receive || commands.contains(&kind), "{kind}");
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        assert!(default_policy().roles(kind).next().is_some(), "{kind} has no role");
+    }
+    let mermaid = table.to_mermaid();
+    let path = format!("{}/tests/data/golden/case_lifecycle.mmd", env!("CARGO_MANIFEST_DIR"));
+    let fixture = std::fs::read_to_string(path).unwrap();
+    assert_eq!(mermaid.trim_end(), fixture.trim_end());
+}
+
+#[test]
+fn golden_json_case_and_history() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-001", 20, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let history = licence_history();
+    let case = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history).unwrap();
+    let dir = format!("{}/tests/data/golden", env!("CARGO_MANIFEST_DIR"));
+    let history_json = std::fs::read_to_string(format!("{dir}/case_history.json")).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&history).unwrap(), history_json.trim_end());
+    let decoded: Vec<CaseEvent> = serde_json::from_str(&history_json).unwrap();
+    assert_eq!(decoded, history);
+    let case_json = std::fs::read_to_string(format!("{dir}/case.json")).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&case).unwrap(), case_json.trim_end());
+    assert_eq!(serde_json::from_str::<Case>(&case_json).unwrap(), case);
+}
+
+#[test]
+fn inconsistent_snapshots_are_refused() {
+    let calendar = WorkCalendar::china();
+    let item = licence("XK-001", 20, 20);
+    let ctx = CaseContext::new(&item, &calendar);
+    let case = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &licence_history()).unwrap();
+    let good = serde_json::to_value(&case).unwrap();
+    let broken = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = good.clone();
+        edit(&mut value);
+        serde_json::from_value::<Case>(value).unwrap_err().to_string()
+    };
+    assert!(broken(&|v| v["state"] = serde_json::json!({"kind": "received"}))
+        .contains("a clock on a case never accepted"));
+    assert!(broken(&|v| v["concluded_at"] = serde_json::Value::Null).contains("concluded_at"));
+    assert!(broken(&|v| v["accepted_at"] = serde_json::json!("2026-03-05T12:00:00+08:00"))
+        .contains("accepted_at differs"));
+    assert!(broken(&|v| v["last_event_at"] = serde_json::json!("2026-03-02T09:00:00+08:00"))
+        .contains("last_event_at"));
+    assert!(broken(&|v| v["id"] = serde_json::json!("")).contains("case id must not be empty"));
+    assert!(broken(&|v| v["state"] = serde_json::json!({"kind": "suspended", "reason": {"kind": "correction"}, "resume_to": "handling"})).contains("suspended without a matching suspension"));
+}
