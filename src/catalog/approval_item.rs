@@ -6,10 +6,6 @@ use crate::limit::{LimitUnit, SpecialProcedure, TimeLimit};
 
 use super::{CaseKind, CatalogError, DepartmentId, ItemCode, ItemField, ItemType};
 
-/// The statutory limit of an item that sets none: 20 working days
-/// (行政许可法 art. 42).
-const DEFAULT_STATUTORY: TimeLimit = TimeLimit::working_days(20);
-
 /// An approval item (事项): what a service centre's window handles, with
 /// its legal and promised time limits.
 ///
@@ -191,8 +187,9 @@ impl ApprovalItem {
     ///
     /// Until set, the item is an [administrative
     /// licensing](ItemType::AdministrativeLicensing) item of the
-    /// [promised](CaseKind::Promised) kind with a statutory limit of 20
-    /// working days, a promised limit equal to it (the same day for an
+    /// [promised](CaseKind::Promised) kind with the statutory limit of its
+    /// case kind (20 working days; 45 for joint handling), a promised limit
+    /// equal to it (the same day for an
     /// [instant](CaseKind::Instant) item), no reference limit, no special
     /// procedures and the extension allowance of its case kind.
     ///
@@ -227,7 +224,7 @@ impl ApprovalItem {
             department,
             item_type: ItemType::default(),
             case_kind: CaseKind::default(),
-            statutory: DEFAULT_STATUTORY,
+            statutory: None,
             promised: None,
             reference: None,
             special_procedures: BTreeSet::new(),
@@ -263,7 +260,7 @@ impl ApprovalItem {
             department: self.department.clone(),
             item_type: self.item_type,
             case_kind: self.case_kind,
-            statutory: self.statutory,
+            statutory: Some(self.statutory),
             promised: Some(self.promised),
             reference: self.reference,
             special_procedures: self.special_procedures.clone(),
@@ -569,7 +566,7 @@ pub struct ApprovalItemBuilder {
     department: DepartmentId,
     item_type: ItemType,
     case_kind: CaseKind,
-    statutory: TimeLimit,
+    statutory: Option<TimeLimit>,
     promised: Option<TimeLimit>,
     reference: Option<TimeLimit>,
     special_procedures: BTreeSet<SpecialProcedure>,
@@ -616,7 +613,8 @@ impl ApprovalItemBuilder {
         self
     }
 
-    /// Sets the statutory limit (default: 20 working days).
+    /// Sets the statutory limit (default: 20 working days, 45 for joint
+    /// handling; see [`CaseKind::default_statutory`]).
     ///
     /// # Example
     ///
@@ -632,7 +630,7 @@ impl ApprovalItemBuilder {
     /// # Ok::<(), shenpi::catalog::CatalogError>(())
     /// ```
     pub fn statutory(mut self, statutory: TimeLimit) -> ApprovalItemBuilder {
-        self.statutory = statutory;
+        self.statutory = Some(statutory);
         self
     }
 
@@ -771,9 +769,10 @@ impl ApprovalItemBuilder {
     /// # Ok::<(), CatalogError>(())
     /// ```
     pub fn build(self) -> Result<ApprovalItem, CatalogError> {
+        let statutory = self.statutory.unwrap_or(self.case_kind.default_statutory());
         let promised = self.promised.unwrap_or(match self.case_kind {
-            CaseKind::Instant => TimeLimit::new(0, self.statutory.unit()),
-            CaseKind::Promised | CaseKind::Joint | CaseKind::ReportedUp => self.statutory,
+            CaseKind::Instant => TimeLimit::new(0, statutory.unit()),
+            CaseKind::Promised | CaseKind::Joint | CaseKind::ReportedUp => statutory,
         });
         ApprovalItem::try_from(RawItem {
             code: self.code,
@@ -781,7 +780,7 @@ impl ApprovalItemBuilder {
             item_type: self.item_type,
             department: self.department,
             case_kind: self.case_kind,
-            statutory: self.statutory,
+            statutory,
             promised,
             reference: self.reference,
             special_procedures: self.special_procedures,
@@ -937,5 +936,20 @@ mod tests {
         let unknown = minimal.replace("\"name\"", "\"title\"");
         let err = serde_json::from_str::<ApprovalItem>(&unknown).unwrap_err().to_string();
         assert!(err.contains("unknown field `title`"), "{err}");
+    }
+
+    #[test]
+    fn joint_handling_defaults_to_45_days_extendable_by_15() {
+        let item = builder().case_kind(CaseKind::Joint).build().unwrap();
+        assert_eq!(item.statutory(), TimeLimit::working_days(45));
+        assert_eq!(item.promised(), TimeLimit::working_days(45));
+        assert_eq!(item.extension(), TimeLimit::working_days(15));
+        // A statutory limit set by hand wins.
+        let item = builder()
+            .case_kind(CaseKind::Joint)
+            .statutory(TimeLimit::working_days(30))
+            .build()
+            .unwrap();
+        assert_eq!(item.statutory(), TimeLimit::working_days(30));
     }
 }

@@ -71,6 +71,28 @@ impl CaseKind {
         }
     }
 
+    /// The statutory limit an item of this kind has when it sets none:
+    /// 20 working days (行政许可法 art. 42), 45 for joint handling
+    /// (统一办理、联合办理、集中办理).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::catalog::CaseKind;
+    /// use shenpi::limit::TimeLimit;
+    ///
+    /// assert_eq!(CaseKind::Promised.default_statutory(), TimeLimit::working_days(20));
+    /// assert_eq!(CaseKind::Joint.default_statutory(), TimeLimit::working_days(45));
+    /// ```
+    pub const fn default_statutory(&self) -> TimeLimit {
+        match self {
+            CaseKind::Joint => TimeLimit::working_days(45),
+            CaseKind::Instant | CaseKind::Promised | CaseKind::ReportedUp => {
+                TimeLimit::working_days(20)
+            }
+        }
+    }
+
     /// The extension allowance an item of this kind gets unless it sets
     /// its own: 10 working days, or 15 for joint handling (行政许可法
     /// art. 42).
