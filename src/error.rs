@@ -3,6 +3,7 @@
 use crate::calendar::CalendarError;
 use crate::case::CaseError;
 use crate::catalog::CatalogError;
+use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
 
@@ -31,6 +32,9 @@ pub enum Error {
     /// A case refused a command, a history or a snapshot.
     #[error(transparent)]
     Case(#[from] CaseError),
+    /// An approval graph, its plan or its run refused.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
     /// A time limit or legal clock failed.
     #[error(transparent)]
     Limit(#[from] LimitError),

@@ -1,0 +1,20 @@
+//! Parallel-approval graphs (并联审批): definition, planning and runs.
+//!
+//! Departments review at the same time instead of one after another; a
+//! joint meeting watches the steps that block. An [`ApprovalGraph`] holds
+//! the steps (each one approval item of one department within a limit), the
+//! precedence between them with a join rule per step (all, any, at least
+//! k), and the stages of construction-project approval, each with a lead
+//! department and a gate (一家牵头、并联审批、限时办结).
+
+mod definition;
+mod error;
+mod ids;
+mod plan;
+mod step;
+
+pub use definition::{ApprovalGraph, ApprovalGraphBuilder};
+pub use error::GraphError;
+pub use ids::{StageId, StepId};
+pub use plan::{Plan, StepPlan};
+pub use step::{Join, Requirement, Stage, Step};

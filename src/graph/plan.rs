@@ -1,0 +1,390 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::definition::Node;
+use super::{ApprovalGraph, GraphError, StepId};
+use crate::calendar::{CalendarError, WorkCalendar};
+
+/// One step's place in a [`Plan`], in working days counted from the plan's
+/// start (day 0; like every limit, the start day itself is not counted) and
+/// as dates on the plan's calendar.
+///
+/// # Example
+///
+/// See [`Plan`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StepPlan {
+    /// The step.
+    pub step: StepId,
+    /// Its duration: the step's limit in working days.
+    pub duration: u32,
+    /// The earliest working day it can start after (its predecessors done).
+    pub earliest_start: u32,
+    /// `earliest_start + duration`.
+    pub earliest_finish: u32,
+    /// The latest start that does not delay the plan.
+    pub latest_start: u32,
+    /// `latest_start + duration`.
+    pub latest_finish: u32,
+    /// `latest_start - earliest_start`: how late it may run without delaying
+    /// the whole plan.
+    pub slack: u32,
+    /// Whether it is on a critical path (no slack).
+    pub critical: bool,
+    /// The date of `earliest_start` (the day its predecessors end).
+    pub start_date: NaiveDate,
+    /// The date of `earliest_finish`: its due date when it starts as early
+    /// as it can.
+    pub finish_date: NaiveDate,
+    /// The date of `latest_finish`.
+    pub latest_finish_date: NaiveDate,
+}
+
+/// The schedule of an approval graph from a start date on a calendar:
+/// earliest and latest start and finish of every step, slack, the critical
+/// path, and the parallel plan's duration beside the serial one (the same
+/// steps one after another).
+///
+/// Steps run as soon as their join rule and stage gate allow: an all-join
+/// waits for every predecessor, an any-join for the first to finish, an
+/// at-least-k join for the k-th. Fallback steps, which run only when their
+/// step is denied, are left out of the plan.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::catalog::{DepartmentId, ItemCode};
+/// use shenpi::graph::{ApprovalGraph, Plan, Step, StepId};
+/// use shenpi::limit::TimeLimit;
+///
+/// let step = |id: &str, days, after: &[&str]| {
+///     Step::new(
+///         StepId::new(id).unwrap(),
+///         ItemCode::new(id).unwrap(),
+///         DepartmentId::new(id).unwrap(),
+///         TimeLimit::working_days(days),
+///     )
+///     .after(after.iter().map(|a| StepId::new(a).unwrap()))
+/// };
+/// let graph = ApprovalGraph::builder("extension", StepId::new("filing")?)
+///     .step(step("filing", 1, &[]))
+///     .step(step("land", 10, &["filing"]))
+///     .step(step("environment", 15, &["filing"]))
+///     .step(step("licence", 5, &["land", "environment"]))
+///     .build()?;
+/// let cal = WorkCalendar::china();
+/// let plan = Plan::new(&graph, &cal, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())?;
+/// assert_eq!(plan.duration(), 21); // 1 + 15 + 5
+/// assert_eq!(plan.serial_duration(), 31); // 1 + 10 + 15 + 5
+/// let path: Vec<_> = plan.critical_path().iter().map(|s| s.as_str()).collect();
+/// assert_eq!(path, ["filing", "environment", "licence"]);
+/// assert_eq!(plan.step(&StepId::new("land")?).unwrap().slack, 5);
+/// assert_eq!(plan.finish_date().to_string(), "2026-03-31");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Plan {
+    start: NaiveDate,
+    steps: Vec<StepPlan>,
+    duration: u32,
+    serial_duration: u32,
+    critical_path: Vec<StepId>,
+    finish_date: NaiveDate,
+}
+
+/// The forward and backward passes, by node index (steps, then gates).
+struct Passes {
+    es: Vec<u32>,
+    ef: Vec<u32>,
+    lf: Vec<u32>,
+    planned: Vec<bool>,
+    /// For each step, the predecessor (step or gate node) fixing its
+    /// earliest start, if any.
+    driver: Vec<Option<usize>>,
+    duration: u32,
+}
+
+/// Runs both passes with the given durations (indexed by step).
+fn passes(graph: &ApprovalGraph, durations: &[u32]) -> Passes {
+    let topo = graph.topology();
+    let n = graph.steps().len();
+    let gates = graph.stages().len();
+    let total = n + gates;
+    let mut es = vec![0u32; total];
+    let mut ef = vec![0u32; total];
+    let mut driver: Vec<Option<usize>> = vec![None; total];
+    // Fallback steps run only on denial: not planned.
+    let planned: Vec<bool> = (0..n).map(|i| topo.stands_in_for[i].is_none()).collect();
+    // Binding predecessors of each step (node indices), kept for the
+    // backward pass.
+    let mut binding: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut scratch: Vec<(u32, usize)> = Vec::new();
+    for node in &topo.order {
+        match *node {
+            Node::Step(i) => {
+                if !planned[i] {
+                    continue;
+                }
+                let mut start = 0;
+                let mut from = None;
+                let preds = &topo.preds[i];
+                if !preds.is_empty() {
+                    scratch.clear();
+                    scratch.extend(preds.iter().map(|&p| (ef[p], p)));
+                    scratch.sort_unstable();
+                    let needed = graph.steps()[i].join_rule().needed(preds.len()).max(1);
+                    let (at, p) = scratch[needed - 1];
+                    binding[i].extend(scratch[..needed].iter().map(|&(_, p)| p));
+                    start = at;
+                    from = Some(p);
+                }
+                if let Some(g) = topo.gate_before[i] {
+                    let gate = n + g;
+                    binding[i].push(gate);
+                    if from.is_none() || ef[gate] > start {
+                        start = ef[gate];
+                        from = Some(gate);
+                    }
+                }
+                es[i] = start;
+                ef[i] = start + durations[i];
+                driver[i] = from;
+            }
+            Node::Gate(g) => {
+                let node = n + g;
+                let mut at = 0;
+                let mut from = None;
+                for &i in &topo.gate_steps[g] {
+                    if ef[i] >= at {
+                        at = ef[i];
+                        from = Some(i);
+                    }
+                }
+                if g > 0 && ef[node - 1] >= at {
+                    at = ef[node - 1];
+                    from = Some(node - 1);
+                }
+                es[node] = at;
+                ef[node] = at;
+                driver[node] = from;
+            }
+        }
+    }
+    let duration = (0..n).filter(|&i| planned[i]).map(|i| ef[i]).max().unwrap_or(0);
+    let duration = (n..total).map(|g| ef[g]).fold(duration, u32::max);
+
+    // Backward: a node must finish by the latest start of every node it
+    // binds.
+    let mut lf = vec![duration; total];
+    for node in topo.order.iter().rev() {
+        match *node {
+            Node::Step(i) => {
+                if !planned[i] {
+                    continue;
+                }
+                let ls = lf[i] - durations[i];
+                for &p in &binding[i] {
+                    lf[p] = lf[p].min(ls);
+                }
+            }
+            Node::Gate(g) => {
+                let node = n + g;
+                let ls = lf[node];
+                for &i in &topo.gate_steps[g] {
+                    lf[i] = lf[i].min(ls);
+                }
+                if g > 0 {
+                    lf[node - 1] = lf[node - 1].min(ls);
+                }
+            }
+        }
+    }
+    Passes { es, ef, lf, planned, driver, duration }
+}
+
+impl Plan {
+    /// Plans `graph` from `start` on `cal`, each step taking its limit.
+    ///
+    /// # Errors
+    ///
+    /// [`GraphError::Calendar`] when a date of the plan falls outside the
+    /// calendar's covered years.
+    ///
+    /// # Example
+    ///
+    /// See [`Plan`].
+    pub fn new(
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+        start: NaiveDate,
+    ) -> Result<Plan, GraphError> {
+        let durations: Vec<u32> = graph.steps().iter().map(|s| s.limit().amount()).collect();
+        Plan::with_durations(graph, cal, start, &durations)
+    }
+
+    fn with_durations(
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+        start: NaiveDate,
+        durations: &[u32],
+    ) -> Result<Plan, GraphError> {
+        let p = passes(graph, durations);
+        let n = graph.steps().len();
+        let date =
+            |days: u32| -> Result<NaiveDate, CalendarError> { cal.add_working_days(start, days) };
+        let mut steps = Vec::with_capacity(n);
+        for (i, step) in graph.steps().iter().enumerate() {
+            if !p.planned[i] {
+                continue;
+            }
+            let latest_start = p.lf[i] - durations[i];
+            let slack = latest_start - p.es[i];
+            steps.push(StepPlan {
+                step: step.id().clone(),
+                duration: durations[i],
+                earliest_start: p.es[i],
+                earliest_finish: p.ef[i],
+                latest_start,
+                latest_finish: p.lf[i],
+                slack,
+                critical: slack == 0,
+                start_date: date(p.es[i])?,
+                finish_date: date(p.ef[i])?,
+                latest_finish_date: date(p.lf[i])?,
+            });
+        }
+        // The critical path: from the step finishing last (smallest id on a
+        // tie), back through what fixed each start.
+        let last =
+            (0..n).filter(|&i| p.planned[i]).max_by(|&a, &b| p.ef[a].cmp(&p.ef[b]).then(b.cmp(&a)));
+        let mut critical_path = Vec::new();
+        let mut at = last;
+        while let Some(v) = at {
+            if v < n {
+                critical_path.push(graph.steps()[v].id().clone());
+            }
+            at = p.driver[v];
+        }
+        critical_path.reverse();
+        let serial_duration = (0..n).filter(|&i| p.planned[i]).map(|i| durations[i]).sum();
+        Ok(Plan {
+            start,
+            steps,
+            duration: p.duration,
+            serial_duration,
+            critical_path,
+            finish_date: date(p.duration)?,
+        })
+    }
+
+    /// The plan's start date (day 0).
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// Working days from the start to the end of the parallel plan.
+    pub fn duration(&self) -> u32 {
+        self.duration
+    }
+
+    /// Working days if the same steps ran one after another.
+    pub fn serial_duration(&self) -> u32 {
+        self.serial_duration
+    }
+
+    /// How much shorter the parallel plan is than the serial one:
+    /// `1 − duration / serial`, in `[0, 1]` (0 for an empty serial plan).
+    ///
+    /// # Example
+    ///
+    /// See [`Plan`]: 1 − 21/31 ≈ 0.32 there.
+    pub fn compression(&self) -> f64 {
+        if self.serial_duration == 0 {
+            0.0
+        } else {
+            1.0 - f64::from(self.duration) / f64::from(self.serial_duration)
+        }
+    }
+
+    /// The date the parallel plan ends.
+    pub fn finish_date(&self) -> NaiveDate {
+        self.finish_date
+    }
+
+    /// The steps on the critical path, from the start to the step finishing
+    /// last: each one fixes the earliest start of the next. Their durations
+    /// add up to [`duration`](Self::duration).
+    pub fn critical_path(&self) -> &[StepId] {
+        &self.critical_path
+    }
+
+    /// Every planned step, in id order.
+    pub fn steps(&self) -> &[StepPlan] {
+        &self.steps
+    }
+
+    /// One step's plan (`None` for an unknown step or a fallback).
+    pub fn step(&self, id: &StepId) -> Option<&StepPlan> {
+        self.steps.binary_search_by(|s| s.step.cmp(id)).ok().map(|i| &self.steps[i])
+    }
+
+    /// What-if: the plan if `step` took `extra` more working days. Returns
+    /// the new plan; compare its [`finish_date`](Self::finish_date) with
+    /// this one's.
+    ///
+    /// # Errors
+    ///
+    /// [`GraphError::UnknownStep`] for a step not in the graph;
+    /// [`GraphError::Calendar`] when a date falls outside the calendar.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::catalog::{DepartmentId, ItemCode};
+    /// use shenpi::graph::{ApprovalGraph, Plan, Step, StepId};
+    /// use shenpi::limit::TimeLimit;
+    ///
+    /// let step = |id: &str, days, after: &[&str]| {
+    ///     Step::new(
+    ///         StepId::new(id).unwrap(),
+    ///         ItemCode::new(id).unwrap(),
+    ///         DepartmentId::new(id).unwrap(),
+    ///         TimeLimit::working_days(days),
+    ///     )
+    ///     .after(after.iter().map(|a| StepId::new(a).unwrap()))
+    /// };
+    /// let graph = ApprovalGraph::builder("extension", StepId::new("filing")?)
+    ///     .step(step("filing", 1, &[]))
+    ///     .step(step("land", 10, &["filing"]))
+    ///     .step(step("environment", 15, &["filing"]))
+    ///     .build()?;
+    /// let cal = WorkCalendar::china();
+    /// let plan = Plan::new(&graph, &cal, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())?;
+    /// // Land has 5 days of slack: 3 more cost nothing, 8 more cost 3.
+    /// let land = StepId::new("land")?;
+    /// assert_eq!(plan.what_if(&graph, &cal, &land, 3)?.duration(), plan.duration());
+    /// assert_eq!(plan.what_if(&graph, &cal, &land, 8)?.duration(), plan.duration() + 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn what_if(
+        &self,
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+        step: &StepId,
+        extra: u32,
+    ) -> Result<Plan, GraphError> {
+        let i = graph.position(step).ok_or_else(|| GraphError::UnknownStep {
+            step: step.clone(),
+            referenced_by: step.clone(),
+        })?;
+        let mut durations: Vec<u32> = graph.steps().iter().map(|s| s.limit().amount()).collect();
+        durations[i] = durations[i].saturating_add(extra);
+        Plan::with_durations(graph, cal, self.start, &durations)
+    }
+}
