@@ -67,6 +67,14 @@ impl fmt::Display for CaseId {
     }
 }
 
+impl std::str::FromStr for CaseId {
+    type Err = CaseError;
+
+    fn from_str(id: &str) -> Result<Self, CaseError> {
+        CaseId::new(id)
+    }
+}
+
 impl TryFrom<String> for CaseId {
     type Error = CaseError;
 

@@ -11,10 +11,17 @@ mod definition;
 mod error;
 mod ids;
 mod plan;
+mod run;
+mod run_view;
 mod step;
 
 pub use definition::{ApprovalGraph, ApprovalGraphBuilder};
 pub use error::GraphError;
 pub use ids::{StageId, StepId};
 pub use plan::{Plan, StepPlan};
+pub use run::{
+    default_run_policy, GraphRun, RunCommand, RunCommandKind, RunError, RunEvent, RunState,
+    RunTransition, StepChange, StepStatus, StepStatusKind,
+};
+pub use run_view::{RunRecord, RunSnapshot, StepRecord};
 pub use step::{Join, Requirement, Stage, Step};

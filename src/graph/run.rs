@@ -1,0 +1,904 @@
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::definition::Node;
+use super::{ApprovalGraph, Requirement, StepId};
+use crate::case::{CaseId, Decision};
+use crate::machine::{Envelope, Named, Role, RolePolicy, Transition};
+
+/// Where one step of a run stands, with the data of that status.
+///
+/// In JSON: `{"status": "in_progress", "case": "JO-1", "since": "…"}`.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::StepStatus;
+///
+/// assert!(StepStatus::Waiting.is_pending());
+/// assert!(!StepStatus::Waiting.is_final());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StepStatus {
+    /// Waiting for predecessors or a stage gate.
+    Waiting,
+    /// Ready to start since `since`.
+    Ready {
+        /// When it became ready.
+        since: DateTime<FixedOffset>,
+    },
+    /// A department is handling it in case `case`.
+    InProgress {
+        /// The case handling it.
+        case: CaseId,
+        /// When it started.
+        since: DateTime<FixedOffset>,
+    },
+    /// Decided.
+    Done {
+        /// The case's decision.
+        decision: Decision,
+        /// When it started.
+        started: DateTime<FixedOffset>,
+        /// When it was decided.
+        at: DateTime<FixedOffset>,
+    },
+    /// An optional step skipped.
+    Skipped {
+        /// When.
+        at: DateTime<FixedOffset>,
+    },
+    /// No longer needed: a join was met without it, its step was approved
+    /// (for a fallback), or the run ended.
+    NotNeeded {
+        /// When.
+        at: DateTime<FixedOffset>,
+    },
+}
+
+impl StepStatus {
+    /// The kind of this status.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::graph::{StepStatus, StepStatusKind};
+    ///
+    /// assert_eq!(StepStatus::Waiting.kind(), StepStatusKind::Waiting);
+    /// ```
+    pub fn kind(&self) -> StepStatusKind {
+        match self {
+            StepStatus::Waiting => StepStatusKind::Waiting,
+            StepStatus::Ready { .. } => StepStatusKind::Ready,
+            StepStatus::InProgress { .. } => StepStatusKind::InProgress,
+            StepStatus::Done { decision, .. } if decision.is_approval() => StepStatusKind::Approved,
+            StepStatus::Done { .. } => StepStatusKind::Denied,
+            StepStatus::Skipped { .. } => StepStatusKind::Skipped,
+            StepStatus::NotNeeded { .. } => StepStatusKind::NotNeeded,
+        }
+    }
+
+    /// Whether the step still has work ahead (waiting, ready or in
+    /// progress).
+    ///
+    /// # Example
+    ///
+    /// See [`StepStatus`].
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            StepStatus::Waiting | StepStatus::Ready { .. } | StepStatus::InProgress { .. }
+        )
+    }
+
+    /// Whether the step is settled (decided, skipped or not needed).
+    ///
+    /// # Example
+    ///
+    /// See [`StepStatus`].
+    pub fn is_final(&self) -> bool {
+        !self.is_pending()
+    }
+
+    fn approved(&self) -> bool {
+        matches!(self, StepStatus::Done { decision, .. } if decision.is_approval())
+    }
+}
+
+/// The kind of a [`StepStatus`], for colouring pictures and counting.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::StepStatusKind;
+/// use shenpi::machine::Named;
+///
+/// assert_eq!(StepStatusKind::InProgress.name(), "in_progress");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatusKind {
+    /// See [`StepStatus::Waiting`].
+    Waiting,
+    /// See [`StepStatus::Ready`].
+    Ready,
+    /// See [`StepStatus::InProgress`].
+    InProgress,
+    /// Done and approved (with or without deficiency).
+    Approved,
+    /// Done and denied.
+    Denied,
+    /// See [`StepStatus::Skipped`].
+    Skipped,
+    /// See [`StepStatus::NotNeeded`].
+    NotNeeded,
+}
+
+impl Named for StepStatusKind {
+    fn name(&self) -> &'static str {
+        match self {
+            StepStatusKind::Waiting => "waiting",
+            StepStatusKind::Ready => "ready",
+            StepStatusKind::InProgress => "in_progress",
+            StepStatusKind::Approved => "approved",
+            StepStatusKind::Denied => "denied",
+            StepStatusKind::Skipped => "skipped",
+            StepStatusKind::NotNeeded => "not_needed",
+        }
+    }
+}
+
+impl fmt::Display for StepStatusKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a run stands as a whole.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::RunState;
+///
+/// assert!(!RunState::Running.is_over());
+/// assert!(RunState::Completed.is_over());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    /// Steps remain.
+    Running,
+    /// Every step is settled and the run succeeded.
+    Completed,
+    /// A required step was denied with no fallback left.
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl RunState {
+    /// Whether the run accepts no more commands.
+    ///
+    /// # Example
+    ///
+    /// See [`RunState`].
+    pub fn is_over(&self) -> bool {
+        !matches!(self, RunState::Running)
+    }
+}
+
+impl Named for RunState {
+    fn name(&self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Completed => "completed",
+            RunState::Failed => "failed",
+            RunState::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for RunState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What someone asks of a run. Wrapped in an [`Envelope`] it is a
+/// [`RunEvent`], what the host stores.
+///
+/// In JSON: `{"command": "conclude_step", "step": "environment",
+/// "decision": "approved"}`.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::{RunCommand, StepId};
+///
+/// let start = RunCommand::StartStep { step: StepId::new("land")?, case: "JO-7".parse()? };
+/// assert_eq!(
+///     serde_json::to_string(&start)?,
+///     r#"{"command":"start_step","step":"land","case":"JO-7"}"#,
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RunCommand {
+    /// A department starts a ready step, handling it in `case`.
+    StartStep {
+        /// The step.
+        step: StepId,
+        /// The case that handles it.
+        case: CaseId,
+    },
+    /// A step's case is decided.
+    ConcludeStep {
+        /// The step.
+        step: StepId,
+        /// The case's decision.
+        decision: Decision,
+    },
+    /// An optional step is skipped.
+    SkipStep {
+        /// The step.
+        step: StepId,
+    },
+    /// The whole run is cancelled.
+    Cancel {
+        /// The written reason.
+        reason: String,
+    },
+}
+
+impl RunCommand {
+    /// The kind of this command.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::graph::{RunCommand, RunCommandKind};
+    ///
+    /// let cancel = RunCommand::Cancel { reason: "project withdrawn".into() };
+    /// assert_eq!(cancel.kind(), RunCommandKind::Cancel);
+    /// ```
+    pub fn kind(&self) -> RunCommandKind {
+        match self {
+            RunCommand::StartStep { .. } => RunCommandKind::StartStep,
+            RunCommand::ConcludeStep { .. } => RunCommandKind::ConcludeStep,
+            RunCommand::SkipStep { .. } => RunCommandKind::SkipStep,
+            RunCommand::Cancel { .. } => RunCommandKind::Cancel,
+        }
+    }
+}
+
+/// The kind of a [`RunCommand`].
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::RunCommandKind;
+/// use shenpi::machine::Named;
+///
+/// assert_eq!(RunCommandKind::SkipStep.name(), "skip_step");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunCommandKind {
+    /// See [`RunCommand::StartStep`].
+    StartStep,
+    /// See [`RunCommand::ConcludeStep`].
+    ConcludeStep,
+    /// See [`RunCommand::SkipStep`].
+    SkipStep,
+    /// See [`RunCommand::Cancel`].
+    Cancel,
+}
+
+impl Named for RunCommandKind {
+    fn name(&self) -> &'static str {
+        match self {
+            RunCommandKind::StartStep => "start_step",
+            RunCommandKind::ConcludeStep => "conclude_step",
+            RunCommandKind::SkipStep => "skip_step",
+            RunCommandKind::Cancel => "cancel",
+        }
+    }
+}
+
+impl fmt::Display for RunCommandKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A command with who issued it and when.
+pub type RunEvent = Envelope<RunCommand>;
+
+/// One step whose status a command changed.
+///
+/// # Example
+///
+/// See [`GraphRun::apply`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StepChange {
+    /// The step.
+    pub step: StepId,
+    /// Its status kind before.
+    pub from: StepStatusKind,
+    /// Its status kind after.
+    pub to: StepStatusKind,
+}
+
+/// What an accepted run command did: the run's own transition and every
+/// step it changed, in the order they changed.
+///
+/// # Example
+///
+/// See [`GraphRun::apply`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RunTransition {
+    /// The run's state before and after.
+    pub run: Transition<RunState, RunCommandKind>,
+    /// The steps changed.
+    pub steps: Vec<StepChange>,
+}
+
+/// Why a run refused a command; the run is left untouched.
+///
+/// # Example
+///
+/// See [`GraphRun::apply`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The command names a step the graph does not have.
+    #[error("the graph has no step {step}")]
+    #[non_exhaustive]
+    UnknownStep {
+        /// The step named.
+        step: StepId,
+    },
+    /// The step's status does not allow the command.
+    #[error("command {command} is not allowed for step {step}, which is {status}")]
+    #[non_exhaustive]
+    StepNotAllowed {
+        /// The step.
+        step: StepId,
+        /// Its status.
+        status: StepStatusKind,
+        /// The command refused.
+        command: RunCommandKind,
+    },
+    /// Only optional steps may be skipped.
+    #[error("step {step} is required and cannot be skipped")]
+    #[non_exhaustive]
+    Required {
+        /// The step.
+        step: StepId,
+    },
+    /// The run is over.
+    #[error("the run is {state} and accepts no command {command}")]
+    #[non_exhaustive]
+    RunOver {
+        /// The run's state.
+        state: RunState,
+        /// The command refused.
+        command: RunCommandKind,
+    },
+    /// The role policy refuses the actor.
+    #[error("role {role} may not issue command {command}")]
+    #[non_exhaustive]
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// The command.
+        command: RunCommandKind,
+    },
+    /// The command's instant is before the run's latest event.
+    #[error("command at {at} is before the run's last event at {last}")]
+    #[non_exhaustive]
+    TimeWentBackwards {
+        /// The command's instant.
+        at: DateTime<FixedOffset>,
+        /// The latest event's instant.
+        last: DateTime<FixedOffset>,
+    },
+    /// A cancellation needs a written reason.
+    #[error("a cancellation needs a written reason")]
+    EmptyReason,
+    /// A history to replay refused one event.
+    #[error("event {index} of the run's history was refused")]
+    #[non_exhaustive]
+    Replay {
+        /// The index of the refused event.
+        index: usize,
+        /// Why.
+        #[source]
+        source: Box<RunError>,
+    },
+}
+
+/// The default role policy of a run: reviewers start and conclude steps
+/// (department heads may too); the special team (专班) or a department head
+/// skips optional steps; the special team or the agent (代办员) cancels.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::{default_run_policy, RunCommandKind};
+/// use shenpi::machine::Role;
+///
+/// assert!(default_run_policy().allows(RunCommandKind::SkipStep, Role::SpecialTeam));
+/// assert!(!default_run_policy().allows(RunCommandKind::ConcludeStep, Role::Agent));
+/// ```
+pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
+    RolePolicy::new()
+        .allow(RunCommandKind::StartStep, [Role::Reviewer, Role::DepartmentHead])
+        .allow(RunCommandKind::ConcludeStep, [Role::Reviewer, Role::DepartmentHead])
+        .allow(RunCommandKind::SkipStep, [Role::SpecialTeam, Role::DepartmentHead])
+        .allow(RunCommandKind::Cancel, [Role::SpecialTeam, Role::Agent])
+}
+
+/// A run of an approval graph: one project going through it, as a state
+/// machine over the graph's steps.
+///
+/// The start step is ready when the run begins. Each step goes waiting →
+/// ready → in progress (with its case) → done (approved or denied), or is
+/// skipped (optional steps) or no longer needed. A step becomes ready when
+/// its join rule is met and the gate of the stage before its own has passed
+/// (all of that stage's required steps approved). When an any- or
+/// at-least-k join is met, its other predecessors still pending are no
+/// longer needed, unless another step or a stage gate still waits for them.
+/// Optional steps never block: skipped or denied, they count as passed. A
+/// denied required step hands over to its fallback if it names one (the
+/// fallback, approved, stands in for it); otherwise the run fails. The run
+/// completes when no step is pending.
+///
+/// Like a case, a run checks each command and either records it, returning
+/// a [`RunTransition`], or refuses it with a [`RunError`] and stays as it
+/// was; [`replay`](Self::replay) rebuilds it from stored events.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, FixedOffset};
+/// use shenpi::catalog::{DepartmentId, ItemCode};
+/// use shenpi::case::{CaseId, Decision};
+/// use shenpi::graph::{ApprovalGraph, GraphRun, Join, RunCommand, RunEvent, RunState, Step, StepId};
+/// use shenpi::limit::TimeLimit;
+/// use shenpi::machine::{Actor, ActorId, Role};
+///
+/// let id = |s: &str| StepId::new(s).unwrap();
+/// let step = |s: &str, after: &[&str]| {
+///     Step::new(id(s), ItemCode::new(s).unwrap(), DepartmentId::new(s).unwrap(), TimeLimit::working_days(5))
+///         .after(after.iter().map(|a| id(a)))
+/// };
+/// let graph = ApprovalGraph::builder("two reviews", id("filing"))
+///     .step(step("filing", &[]))
+///     .step(step("fire", &["filing"]))
+///     .step(step("planning", &["filing"]))
+///     .step(step("permit", &["fire", "planning"]).join(Join::All))
+///     .build()?;
+/// let reviewer = Actor::new(ActorId::new("rev-1")?, Role::Reviewer);
+/// fn at(s: &str) -> DateTime<FixedOffset> {
+///     DateTime::parse_from_rfc3339(s).unwrap()
+/// }
+/// let mut run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+/// let start = |s: &str| RunCommand::StartStep { step: id(s), case: format!("case-{s}").parse().unwrap() };
+/// let approve = |s: &str| RunCommand::ConcludeStep { step: id(s), decision: Decision::Approved };
+/// for (when, command) in [
+///     ("2026-03-02T09:00:00+08:00", start("filing")),
+///     ("2026-03-02T10:00:00+08:00", approve("filing")),
+///     ("2026-03-02T10:30:00+08:00", start("fire")),
+///     ("2026-03-02T11:00:00+08:00", start("planning")),
+///     ("2026-03-04T10:00:00+08:00", approve("fire")),
+///     ("2026-03-05T10:00:00+08:00", approve("planning")),
+///     ("2026-03-05T11:00:00+08:00", start("permit")),
+/// ] {
+///     run.apply(&graph, &RunEvent::new(reviewer.clone(), at(when), command))?;
+/// }
+/// // Both reviews are in: the permit is under way.
+/// assert_eq!(run.state(), RunState::Running);
+/// let last = RunEvent::new(reviewer, at("2026-03-06T10:00:00+08:00"), approve("permit"));
+/// let t = run.apply(&graph, &last)?;
+/// assert_eq!(t.run.to, RunState::Completed);
+/// assert_eq!(run.state(), RunState::Completed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphRun {
+    state: RunState,
+    started_at: DateTime<FixedOffset>,
+    ended_at: Option<DateTime<FixedOffset>>,
+    last_at: DateTime<FixedOffset>,
+    /// Status of each step, in the graph's step (id) order.
+    steps: Vec<StepStatus>,
+    /// Whether each stage's gate has passed.
+    gates: Vec<bool>,
+    events: u64,
+}
+
+impl GraphRun {
+    /// Starts a run of `graph` at `at`: the start step is ready.
+    ///
+    /// # Example
+    ///
+    /// See [`GraphRun`].
+    pub fn new(graph: &ApprovalGraph, at: DateTime<FixedOffset>) -> GraphRun {
+        let topo = graph.topology();
+        let mut run = GraphRun {
+            state: RunState::Running,
+            started_at: at,
+            ended_at: None,
+            last_at: at,
+            steps: vec![StepStatus::Waiting; graph.steps().len()],
+            gates: vec![false; graph.stages().len()],
+            events: 0,
+        };
+        run.steps[topo.start] = StepStatus::Ready { since: at };
+        // Stages without required steps pass at once.
+        run.settle(graph, at, &mut Vec::new());
+        run
+    }
+
+    /// Rebuilds a run from its stored events.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Replay`] naming the first refused event.
+    ///
+    /// # Example
+    ///
+    /// See [`GraphRun`]; `GraphRun::replay(&graph, started, &events)` gives
+    /// back the same run.
+    pub fn replay(
+        graph: &ApprovalGraph,
+        at: DateTime<FixedOffset>,
+        history: &[RunEvent],
+    ) -> Result<GraphRun, RunError> {
+        let mut run = GraphRun::new(graph, at);
+        let mut scratch = Vec::new();
+        for (index, event) in history.iter().enumerate() {
+            scratch.clear();
+            run.apply_into(graph, &default_run_policy(), event, &mut scratch)
+                .map_err(|e| RunError::Replay { index, source: Box::new(e) })?;
+        }
+        Ok(run)
+    }
+
+    /// The run's state.
+    pub fn state(&self) -> RunState {
+        self.state
+    }
+
+    /// When the run began.
+    pub fn started_at(&self) -> DateTime<FixedOffset> {
+        self.started_at
+    }
+
+    /// When the run ended (completed, failed or cancelled), if it has.
+    pub fn ended_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.ended_at
+    }
+
+    /// How many events the run has recorded.
+    pub fn event_count(&self) -> u64 {
+        self.events
+    }
+
+    /// The status of a step.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::UnknownStep`] for a step the graph does not have.
+    pub fn status(&self, graph: &ApprovalGraph, step: &StepId) -> Result<&StepStatus, RunError> {
+        let i = position(graph, step)?;
+        Ok(&self.steps[i])
+    }
+
+    /// Every step with its status, in id order.
+    pub fn statuses<'g>(
+        &'g self,
+        graph: &'g ApprovalGraph,
+    ) -> impl Iterator<Item = (&'g StepId, &'g StepStatus)> + 'g {
+        graph.steps().iter().map(|s| s.id()).zip(self.steps.iter())
+    }
+
+    /// The steps ready to start, in id order.
+    pub fn ready<'g>(&'g self, graph: &'g ApprovalGraph) -> impl Iterator<Item = &'g StepId> + 'g {
+        self.statuses(graph)
+            .filter(|(_, s)| matches!(s, StepStatus::Ready { .. }))
+            .map(|(id, _)| id)
+    }
+
+    /// Applies a command under the [`default_run_policy`].
+    ///
+    /// # Errors
+    ///
+    /// See [`apply_with_policy`](Self::apply_with_policy).
+    ///
+    /// # Example
+    ///
+    /// See [`GraphRun`].
+    pub fn apply(
+        &mut self,
+        graph: &ApprovalGraph,
+        event: &RunEvent,
+    ) -> Result<RunTransition, RunError> {
+        self.apply_with_policy(graph, &default_run_policy(), event)
+    }
+
+    /// Checks a command and records it, or refuses it and leaves the run as
+    /// it was.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::RoleNotAllowed`], [`RunError::TimeWentBackwards`],
+    /// [`RunError::RunOver`], [`RunError::UnknownStep`],
+    /// [`RunError::StepNotAllowed`], [`RunError::Required`] (skipping a
+    /// required step) or [`RunError::EmptyReason`].
+    ///
+    /// # Example
+    ///
+    /// See [`GraphRun`].
+    pub fn apply_with_policy(
+        &mut self,
+        graph: &ApprovalGraph,
+        policy: &RolePolicy<RunCommandKind>,
+        event: &RunEvent,
+    ) -> Result<RunTransition, RunError> {
+        let mut steps = Vec::new();
+        let run = self.apply_into(graph, policy, event, &mut steps)?;
+        Ok(RunTransition { run, steps })
+    }
+
+    /// As [`apply_with_policy`](Self::apply_with_policy), writing the step
+    /// changes into `changes` (cleared first) instead of a new vector: for
+    /// hosts applying many events in a loop.
+    ///
+    /// # Errors
+    ///
+    /// As for [`apply_with_policy`](Self::apply_with_policy).
+    ///
+    /// # Example
+    ///
+    /// See [`GraphRun`].
+    pub fn apply_into(
+        &mut self,
+        graph: &ApprovalGraph,
+        policy: &RolePolicy<RunCommandKind>,
+        event: &RunEvent,
+        changes: &mut Vec<StepChange>,
+    ) -> Result<Transition<RunState, RunCommandKind>, RunError> {
+        changes.clear();
+        let command = event.payload.kind();
+        let at = event.at;
+        if !policy.allows(command, event.actor.role) {
+            return Err(RunError::RoleNotAllowed { role: event.actor.role, command });
+        }
+        if at < self.last_at {
+            return Err(RunError::TimeWentBackwards { at, last: self.last_at });
+        }
+        if self.state.is_over() {
+            return Err(RunError::RunOver { state: self.state, command });
+        }
+        let from = self.state;
+        let not_allowed = |step: &StepId, status: &StepStatus| RunError::StepNotAllowed {
+            step: step.clone(),
+            status: status.kind(),
+            command,
+        };
+        match &event.payload {
+            RunCommand::StartStep { step, case } => {
+                let i = position(graph, step)?;
+                let StepStatus::Ready { .. } = self.steps[i] else {
+                    return Err(not_allowed(step, &self.steps[i]));
+                };
+                self.set(
+                    graph,
+                    i,
+                    StepStatus::InProgress { case: case.clone(), since: at },
+                    changes,
+                );
+            }
+            RunCommand::ConcludeStep { step, decision } => {
+                let i = position(graph, step)?;
+                let StepStatus::InProgress { since, .. } = self.steps[i] else {
+                    return Err(not_allowed(step, &self.steps[i]));
+                };
+                let done = StepStatus::Done { decision: *decision, started: since, at };
+                self.set(graph, i, done, changes);
+                if !decision.is_approval() {
+                    self.on_denial(graph, i, at, changes);
+                }
+            }
+            RunCommand::SkipStep { step } => {
+                let i = position(graph, step)?;
+                if graph.steps()[i].requirement_kind() == Requirement::Required {
+                    return Err(RunError::Required { step: step.clone() });
+                }
+                if !matches!(self.steps[i], StepStatus::Waiting | StepStatus::Ready { .. }) {
+                    return Err(not_allowed(step, &self.steps[i]));
+                }
+                self.set(graph, i, StepStatus::Skipped { at }, changes);
+            }
+            RunCommand::Cancel { reason } => {
+                if reason.trim().is_empty() {
+                    return Err(RunError::EmptyReason);
+                }
+                self.end(graph, RunState::Cancelled, at, changes);
+            }
+        }
+        if !self.state.is_over() {
+            self.settle(graph, at, changes);
+        }
+        self.last_at = at;
+        self.events += 1;
+        Ok(Transition::new(from, command, self.state, at))
+    }
+
+    fn set(
+        &mut self,
+        graph: &ApprovalGraph,
+        i: usize,
+        status: StepStatus,
+        changes: &mut Vec<StepChange>,
+    ) {
+        let from = self.steps[i].kind();
+        let to = status.kind();
+        self.steps[i] = status;
+        changes.push(StepChange { step: graph.steps()[i].id().clone(), from, to });
+    }
+
+    /// A step was denied: hand over to its fallback, or fail the run if it
+    /// (or the step a fallback stands in for) is required.
+    fn on_denial(
+        &mut self,
+        graph: &ApprovalGraph,
+        i: usize,
+        at: DateTime<FixedOffset>,
+        changes: &mut Vec<StepChange>,
+    ) {
+        let topo = graph.topology();
+        if let Some(f) = topo.fallback[i] {
+            self.set(graph, f, StepStatus::Ready { since: at }, changes);
+            return;
+        }
+        let primary = topo.stands_in_for[i].map_or(i, |p| self.root(graph, p));
+        if graph.steps()[primary].requirement_kind() == Requirement::Required {
+            self.end(graph, RunState::Failed, at, changes);
+        }
+    }
+
+    /// The first step of a chain of fallbacks.
+    fn root(&self, graph: &ApprovalGraph, mut i: usize) -> usize {
+        while let Some(p) = graph.topology().stands_in_for[i] {
+            i = p;
+        }
+        i
+    }
+
+    fn end(
+        &mut self,
+        graph: &ApprovalGraph,
+        state: RunState,
+        at: DateTime<FixedOffset>,
+        changes: &mut Vec<StepChange>,
+    ) {
+        for i in 0..self.steps.len() {
+            if self.steps[i].is_pending() {
+                self.set(graph, i, StepStatus::NotNeeded { at }, changes);
+            }
+        }
+        self.state = state;
+        self.ended_at = Some(at);
+    }
+
+    /// Whether step `i` counts as passed for its successors and gates: it
+    /// was approved, or a fallback chain from it ended approved; optional
+    /// steps pass once settled either way.
+    fn passed(&self, graph: &ApprovalGraph, i: usize) -> bool {
+        let topo = graph.topology();
+        let mut j = i;
+        loop {
+            if self.steps[j].approved() {
+                return true;
+            }
+            match (&self.steps[j], topo.fallback[j]) {
+                (StepStatus::Done { .. }, Some(f)) => j = f,
+                _ => break,
+            }
+        }
+        graph.steps()[i].requirement_kind() == Requirement::Optional && self.steps[i].is_final()
+    }
+
+    /// Propagates: gates pass, steps become ready, predecessors beyond a
+    /// met join become not needed, fallbacks of approved steps are not
+    /// needed, and the run completes when nothing is pending.
+    fn settle(
+        &mut self,
+        graph: &ApprovalGraph,
+        at: DateTime<FixedOffset>,
+        changes: &mut Vec<StepChange>,
+    ) {
+        let topo = graph.topology();
+        for node in &topo.order {
+            match *node {
+                Node::Gate(g) => {
+                    if !self.gates[g]
+                        && (g == 0 || self.gates[g - 1])
+                        && topo.gate_steps[g].iter().all(|&i| self.passed(graph, i))
+                    {
+                        self.gates[g] = true;
+                    }
+                }
+                Node::Step(i) => {
+                    if topo.stands_in_for[i].is_none()
+                        && matches!(self.steps[i], StepStatus::Waiting)
+                        && topo.gate_before[i].is_none_or(|g| self.gates[g])
+                    {
+                        let preds = &topo.preds[i];
+                        let passed = preds.iter().filter(|&&p| self.passed(graph, p)).count();
+                        if passed >= graph.steps()[i].join_rule().needed(preds.len()) {
+                            self.set(graph, i, StepStatus::Ready { since: at }, changes);
+                            if passed < preds.len() {
+                                self.release(graph, i, at, changes);
+                            }
+                        }
+                    }
+                    // A fallback is not needed once its step is approved.
+                    if let Some(f) = topo.fallback[i] {
+                        if self.steps[i].approved() && matches!(self.steps[f], StepStatus::Waiting)
+                        {
+                            self.set(graph, f, StepStatus::NotNeeded { at }, changes);
+                        }
+                    }
+                }
+            }
+        }
+        if self.steps.iter().all(StepStatus::is_final) {
+            self.state = RunState::Completed;
+            self.ended_at = Some(at);
+        }
+    }
+
+    /// Step `i`'s join was met early: its predecessors still pending are no
+    /// longer needed, unless another step or a stage gate still waits for
+    /// them.
+    fn release(
+        &mut self,
+        graph: &ApprovalGraph,
+        i: usize,
+        at: DateTime<FixedOffset>,
+        changes: &mut Vec<StepChange>,
+    ) {
+        let topo = graph.topology();
+        for &p in &topo.preds[i] {
+            let still_wanted = topo.succs[p]
+                .iter()
+                .any(|&s| s != i && matches!(self.steps[s], StepStatus::Waiting))
+                || topo.stage_of[p]
+                    .is_some_and(|g| topo.gate_steps[g].contains(&p) && !self.gates[g]);
+            if self.steps[p].is_pending() && !still_wanted {
+                self.set(graph, p, StepStatus::NotNeeded { at }, changes);
+            }
+        }
+    }
+}
+
+impl GraphRun {
+    pub(crate) fn step_statuses(&self) -> &[StepStatus] {
+        &self.steps
+    }
+}
+
+fn position(graph: &ApprovalGraph, step: &StepId) -> Result<usize, RunError> {
+    graph.position(step).ok_or_else(|| RunError::UnknownStep { step: step.clone() })
+}

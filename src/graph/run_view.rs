@@ -1,0 +1,241 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::definition::Node;
+use super::{ApprovalGraph, GraphError, GraphRun, Plan, RunState, StepId, StepStatus};
+use crate::calendar::WorkCalendar;
+
+/// A run seen at one instant: what can start, what is under way, what is
+/// late, what blocks the finish, and when the run will likely finish.
+///
+/// # Example
+///
+/// See the crate's `parallel_approval` example.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RunSnapshot {
+    /// The instant of the snapshot.
+    pub at: DateTime<FixedOffset>,
+    /// The run's state.
+    pub state: RunState,
+    /// Steps ready to start.
+    pub ready: Vec<StepId>,
+    /// Steps under way.
+    pub in_progress: Vec<StepId>,
+    /// Steps under way past their limit.
+    pub overdue: Vec<StepId>,
+    /// Pending steps on the remaining critical path: those that set the
+    /// forecast finish.
+    pub blocking: Vec<StepId>,
+    /// The forecast finish: done steps where they ended, steps under way
+    /// finishing at their limit (or today, if already late), the rest
+    /// starting as soon as their joins allow and taking their limits.
+    pub forecast_finish: NaiveDate,
+}
+
+/// One step's promised-versus-actual line in a [`RunRecord`].
+///
+/// # Example
+///
+/// See [`RunRecord`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StepRecord {
+    /// The step.
+    pub step: StepId,
+    /// Its limit in working days.
+    pub limit: u32,
+    /// Working days from its start to its decision, once decided.
+    pub actual_working_days: Option<u32>,
+    /// Whether it was decided within its limit, once decided.
+    pub on_time: Option<bool>,
+}
+
+/// A run's promised-versus-actual record: the plan from the run's start
+/// beside what happened, step by step and as a whole.
+///
+/// # Example
+///
+/// See the crate's `parallel_approval` example.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RunRecord {
+    /// Working days of the parallel plan.
+    pub planned_working_days: u32,
+    /// The planned finish date.
+    pub planned_finish: NaiveDate,
+    /// Working days from the start to the end, once the run has ended.
+    pub actual_working_days: Option<u32>,
+    /// The day the run ended, if it has.
+    pub finish: Option<NaiveDate>,
+    /// Whether it completed by the planned finish, once completed.
+    pub on_time: Option<bool>,
+    /// Each planned step, in id order.
+    pub steps: Vec<StepRecord>,
+}
+
+impl GraphRun {
+    /// The run seen at `now`.
+    ///
+    /// # Errors
+    ///
+    /// [`GraphError::Calendar`] when a date falls outside the calendar.
+    ///
+    /// # Example
+    ///
+    /// See the crate's `parallel_approval` example.
+    pub fn snapshot(
+        &self,
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<RunSnapshot, GraphError> {
+        let topo = graph.topology();
+        let steps = self.step_statuses();
+        let n = steps.len();
+        let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
+        let today = day(&now);
+        let limit = |i: usize| graph.steps()[i].limit().amount();
+        let mut finish: Vec<Option<NaiveDate>> = vec![None; n + graph.stages().len()];
+        let mut driver: Vec<Option<usize>> = vec![None; finish.len()];
+        let mut overdue = Vec::new();
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        for node in &topo.order {
+            match *node {
+                Node::Step(i) => {
+                    finish[i] = match &steps[i] {
+                        StepStatus::Done { at, .. } => Some(day(at)),
+                        StepStatus::Skipped { .. } | StepStatus::NotNeeded { .. } => None,
+                        StepStatus::InProgress { since, .. } => {
+                            let due = cal.add_working_days(day(since), limit(i))?;
+                            if cal.office_close(due)? < now {
+                                overdue.push(graph.steps()[i].id().clone());
+                            }
+                            Some(due.max(today))
+                        }
+                        StepStatus::Ready { .. } => Some(cal.add_working_days(today, limit(i))?),
+                        StepStatus::Waiting if topo.stands_in_for[i].is_some() => None,
+                        StepStatus::Waiting => {
+                            let preds = &topo.preds[i];
+                            dates.clear();
+                            let mut known: Vec<(NaiveDate, usize)> =
+                                preds.iter().filter_map(|&p| finish[p].map(|d| (d, p))).collect();
+                            known.sort_unstable();
+                            let needed =
+                                graph.steps()[i].join_rule().needed(preds.len()).min(known.len());
+                            let mut start = today;
+                            if needed > 0 {
+                                let (d, p) = known[needed - 1];
+                                if d >= start {
+                                    start = d;
+                                    driver[i] = Some(p);
+                                }
+                            }
+                            if let Some(g) = topo.gate_before[i] {
+                                if let Some(d) = finish[n + g].filter(|d| *d > start) {
+                                    start = d;
+                                    driver[i] = Some(n + g);
+                                }
+                            }
+                            Some(cal.add_working_days(start, limit(i))?)
+                        }
+                    };
+                }
+                Node::Gate(g) => {
+                    let node = n + g;
+                    let mut at: Option<(NaiveDate, usize)> = None;
+                    let prev = (g > 0).then(|| node - 1);
+                    for p in topo.gate_steps[g].iter().copied().chain(prev) {
+                        if let Some(d) = finish[p] {
+                            if at.is_none_or(|(a, _)| d >= a) {
+                                at = Some((d, p));
+                            }
+                        }
+                    }
+                    finish[node] = at.map(|(d, _)| d);
+                    driver[node] = at.map(|(_, p)| p);
+                }
+            }
+        }
+        let last = (0..n)
+            .filter_map(|i| finish[i].map(|d| (d, i)))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let forecast_finish = last.map_or(today, |(d, _)| d);
+        let mut blocking = Vec::new();
+        let mut at = last.map(|(_, i)| i);
+        while let Some(v) = at {
+            if v < n && steps[v].is_pending() {
+                blocking.push(graph.steps()[v].id().clone());
+            }
+            at = driver[v];
+        }
+        blocking.reverse();
+        let pick = |f: fn(&StepStatus) -> bool| -> Vec<StepId> {
+            graph
+                .steps()
+                .iter()
+                .zip(steps)
+                .filter(|(_, s)| f(s))
+                .map(|(st, _)| st.id().clone())
+                .collect()
+        };
+        Ok(RunSnapshot {
+            at: now,
+            state: self.state(),
+            ready: pick(|s| matches!(s, StepStatus::Ready { .. })),
+            in_progress: pick(|s| matches!(s, StepStatus::InProgress { .. })),
+            overdue,
+            blocking,
+            forecast_finish,
+        })
+    }
+
+    /// The run's promised-versus-actual record.
+    ///
+    /// # Errors
+    ///
+    /// [`GraphError::Calendar`] when a date falls outside the calendar.
+    ///
+    /// # Example
+    ///
+    /// See the crate's `parallel_approval` example.
+    pub fn record(
+        &self,
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+    ) -> Result<RunRecord, GraphError> {
+        let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
+        let begin = day(&self.started_at());
+        let plan = Plan::new(graph, cal, begin)?;
+        let mut steps = Vec::with_capacity(plan.steps().len());
+        for planned in plan.steps() {
+            let i = graph.position(&planned.step).unwrap_or_default();
+            let actual = match &self.step_statuses()[i] {
+                StepStatus::Done { started, at, .. } => {
+                    Some(cal.working_days_between(day(started), day(at))?)
+                }
+                _ => None,
+            };
+            steps.push(StepRecord {
+                step: planned.step.clone(),
+                limit: planned.duration,
+                actual_working_days: actual,
+                on_time: actual.map(|a| a <= planned.duration),
+            });
+        }
+        let finish = self.ended_at().map(|t| day(&t));
+        let actual = match finish {
+            Some(f) => Some(cal.working_days_between(begin, f)?),
+            None => None,
+        };
+        let completed = self.state() == RunState::Completed;
+        Ok(RunRecord {
+            planned_working_days: plan.duration(),
+            planned_finish: plan.finish_date(),
+            actual_working_days: actual,
+            finish,
+            on_time: finish.filter(|_| completed).map(|f| f <= plan.finish_date()),
+            steps,
+        })
+    }
+}
