@@ -489,8 +489,11 @@ impl Case {
                     return Err(CaseError::NotApproved { decision, command });
                 }
                 written(reason)?;
-                let next =
-                    if command == CaseCommandKind::Recall { St::Recalled } else { St::Revoked };
+                let next = if command == CaseCommandKind::Recall {
+                    St::Recalled { decision }
+                } else {
+                    St::Revoked { decision }
+                };
                 (next, Effect::None)
             }
             _ => return Err(not_allowed()),
@@ -579,9 +582,8 @@ impl Case {
         &self,
         cal: &crate::calendar::WorkCalendar,
     ) -> Result<Option<CaseOutcome>, CaseError> {
-        let decision = match self.state {
-            CaseState::Concluded { decision } | CaseState::Delivered { decision } => decision,
-            _ => return Ok(None),
+        let Some(decision) = self.state.decision() else {
+            return Ok(None);
         };
         match (&self.clock, self.concluded_at) {
             (Some(clock), Some(at)) => Ok(Some(CaseOutcome::new(clock, cal, decision, at)?)),
@@ -654,7 +656,8 @@ impl TryFrom<RawCase> for Case {
         }
         let delivered = matches!(state, CaseState::Delivered { .. });
         if raw.delivered_at.is_some()
-            && !(delivered || matches!(state, CaseState::Recalled | CaseState::Revoked))
+            && !(delivered
+                || matches!(state, CaseState::Recalled { .. } | CaseState::Revoked { .. }))
             || (delivered && raw.delivered_at.is_none())
         {
             return bad("delivered_at must be set exactly when delivered");

@@ -167,9 +167,15 @@ pub enum CaseState {
         decision: Decision,
     },
     /// The licence was recalled (撤回) (code 14).
-    Recalled,
+    Recalled {
+        /// The decision recalled.
+        decision: Decision,
+    },
     /// The licence was revoked (撤销) (code 15).
-    Revoked,
+    Revoked {
+        /// The decision revoked.
+        decision: Decision,
+    },
 }
 
 impl CaseState {
@@ -196,8 +202,8 @@ impl CaseState {
             CaseState::Extended => CaseStateKind::Extended,
             CaseState::Concluded { .. } => CaseStateKind::Concluded,
             CaseState::Delivered { .. } => CaseStateKind::Delivered,
-            CaseState::Recalled => CaseStateKind::Recalled,
-            CaseState::Revoked => CaseStateKind::Revoked,
+            CaseState::Recalled { .. } => CaseStateKind::Recalled,
+            CaseState::Revoked { .. } => CaseStateKind::Revoked,
         }
     }
 
@@ -229,8 +235,8 @@ impl CaseState {
             CaseState::Concluded { decision } | CaseState::Delivered { decision } => {
                 decision.status_code()
             }
-            CaseState::Recalled => 14,
-            CaseState::Revoked => 15,
+            CaseState::Recalled { .. } => 14,
+            CaseState::Revoked { .. } => 15,
         }
     }
 
@@ -240,19 +246,41 @@ impl CaseState {
     /// # Example
     ///
     /// ```
-    /// use shenpi::case::CaseState;
+    /// use shenpi::case::{CaseState, Decision};
     ///
     /// assert!(!CaseState::Handling.is_concluded());
-    /// assert!(CaseState::Revoked.is_concluded());
+    /// assert!(CaseState::Revoked { decision: Decision::Approved }.is_concluded());
     /// ```
     pub const fn is_concluded(&self) -> bool {
         matches!(
             self,
             CaseState::Concluded { .. }
                 | CaseState::Delivered { .. }
-                | CaseState::Recalled
-                | CaseState::Revoked
+                | CaseState::Recalled { .. }
+                | CaseState::Revoked { .. }
         )
+    }
+
+    /// The decision of a decided case (concluded, delivered, recalled or
+    /// revoked).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::case::{CaseState, Decision};
+    ///
+    /// let state = CaseState::Recalled { decision: Decision::Approved };
+    /// assert_eq!(state.decision(), Some(Decision::Approved));
+    /// assert_eq!(CaseState::Handling.decision(), None);
+    /// ```
+    pub const fn decision(&self) -> Option<Decision> {
+        match self {
+            CaseState::Concluded { decision }
+            | CaseState::Delivered { decision }
+            | CaseState::Recalled { decision }
+            | CaseState::Revoked { decision } => Some(*decision),
+            _ => None,
+        }
     }
 
     /// Whether the case is still open (not decided, withdrawn or refused).

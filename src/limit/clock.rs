@@ -690,18 +690,19 @@ impl LegalClock {
         let extension = self.extension_days_at(now);
         let start = cal.to_civil(&self.started).date();
         let day = |at: &DateTime<FixedOffset>| cal.to_civil(at).date();
+        let end = |at: &DateTime<FixedOffset>| end_day(cal, at);
         match limit.unit() {
             LimitUnit::WorkingDays => {
                 let mut pushed = 0;
                 for (s, r) in self.spans(now) {
-                    pushed += cal.working_days_between(day(&s), day(&r))?;
+                    pushed += cal.working_days_between(day(&s), end(&r).max(day(&s)))?;
                 }
                 let date = cal.add_working_days(start, limit.amount() + extension + pushed)?;
                 Ok(Due { date, at: cal.office_close(date)? })
             }
             LimitUnit::NaturalDays => {
                 let pushed: i64 =
-                    self.spans(now).map(|(s, r)| (day(&r) - day(&s)).num_days()).sum();
+                    self.spans(now).map(|(s, r)| (end(&r) - day(&s)).num_days().max(0)).sum();
                 let days = u32::try_from(i64::from(limit.amount()) + pushed).unwrap_or(u32::MAX);
                 let end = cal.add_natural_days(start, days)?;
                 let date = cal.add_working_days(end, extension)?;
@@ -714,7 +715,7 @@ impl LegalClock {
                     seconds += cal.working_seconds_between(&s, &r)?;
                 }
                 let at = cal.add_working_seconds(&self.started, seconds)?;
-                Ok(Due { date: day(&at), at })
+                Ok(Due { date: end(&at), at })
             }
         }
     }
@@ -765,12 +766,14 @@ impl LegalClock {
         let promised_due = self.due(cal, Deadline::Promised, at)?;
         let statutory_due = self.due(cal, Deadline::Statutory, at)?;
         let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
-        let (start, today) = (day(&self.started), day(&at));
+        // The day of the reading is the day it ends: a reading at exactly
+        // midnight closes the day before (24:00), as a deadline does.
+        let (start, today) = (day(&self.started), end_day(cal, &at).max(day(&self.started)));
 
         let mut suspended_days = 0;
         let mut suspended_seconds = 0;
         for (s, r) in self.spans(at) {
-            suspended_days += cal.working_days_between(day(&s), day(&r))?;
+            suspended_days += cal.working_days_between(day(&s), end_day(cal, &r).max(day(&s)))?;
             suspended_seconds += cal.working_seconds_between(&s, &r)?;
         }
         let elapsed_working_days =
@@ -824,6 +827,18 @@ impl LegalClock {
             stopped: self.stopped.is_some_and(|s| s <= at),
             status,
         })
+    }
+}
+
+/// The civil day an instant ends: its date, except that exactly midnight is
+/// 24:00 of the day before. Deadlines end at such a midnight when no office
+/// hours are set, so a period ending then belongs to the day it closes.
+fn end_day(cal: &WorkCalendar, at: &DateTime<FixedOffset>) -> NaiveDate {
+    let civil = cal.to_civil(at);
+    if civil.time() == chrono::NaiveTime::MIN {
+        civil.date().pred_opt().unwrap_or(civil.date())
+    } else {
+        civil.date()
     }
 }
 

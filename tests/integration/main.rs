@@ -6,6 +6,7 @@
 mod calendar;
 mod calendar_props;
 mod case;
+mod case_props;
 mod catalog;
 mod catalog_props;
 mod limit;

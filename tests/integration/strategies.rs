@@ -500,3 +500,383 @@ pub(crate) fn distinct_items(max: usize) -> impl Strategy<Value = Vec<ApprovalIt
 pub(crate) fn catalog(max: usize) -> impl Strategy<Value = Catalog> {
     distinct_items(max).prop_map(|items| Catalog::new(items).expect("distinct codes"))
 }
+
+// ---------------------------------------------------------------------------
+// Case strategies: items to open cases for, and scripts of commands that a
+// test resolves against the case's state while it applies them (so that
+// most commands are ones the lifecycle allows, and histories go far).
+
+use chrono::TimeZone as _;
+use shenpi::case::{CaseCommand, CaseCommandKind, CaseEvent, CaseStateKind, Decision};
+use shenpi::limit::SuspensionKind;
+use shenpi::machine::{Actor, ActorId, Role, RolePolicy, TransitionTable};
+
+/// China Standard Time, the offset of `WorkCalendar::china()`.
+pub(crate) fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The first instant of 2026 in China.
+pub(crate) fn first_instant_2026() -> DateTime<FixedOffset> {
+    cst().from_local_datetime(&jan1(2026).and_time(NaiveTime::MIN)).single().expect("no DST")
+}
+
+/// The last whole second of 2026 in China: scripts stay within the year.
+pub(crate) fn last_instant_2026() -> DateTime<FixedOffset> {
+    let last = dec31(2026).and_hms_opt(23, 59, 59).expect("a valid time");
+    cst().from_local_datetime(&last).single().expect("no DST")
+}
+
+/// Items to open cases for: limits in working days (mostly), natural days
+/// or working hours, short enough that deadlines stay within 2026; promised
+/// at most the statutory limit; sometimes instant items (promised 0);
+/// any set of special procedures; an extension allowance of 0 to 15 working
+/// days or the case kind's default.
+pub(crate) fn case_item() -> impl Strategy<Value = ApprovalItem> {
+    let statutory = prop_oneof![
+        4 => (0u32..=30).prop_map(TimeLimit::working_days),
+        1 => (0u32..=45).prop_map(TimeLimit::natural_days),
+        1 => (0u32..=80).prop_map(TimeLimit::working_hours),
+    ];
+    let kind = prop_oneof![
+        1 => Just(CaseKind::Instant),
+        3 => Just(CaseKind::Promised),
+        1 => Just(CaseKind::Joint),
+        1 => Just(CaseKind::ReportedUp),
+    ];
+    (statutory, 0.0f64..=1.0, kind, special_procedures(), prop::option::of(0u32..=15)).prop_map(
+        |(statutory, share, kind, procedures, extension)| {
+            let promised = match kind {
+                CaseKind::Instant => 0,
+                _ => (f64::from(statutory.amount()) * share).floor() as u32,
+            };
+            let code = ItemCode::new("XK-0001").expect("a valid code");
+            let dept = DepartmentId::new("建瓯市自然资源局").expect("a valid id");
+            let mut builder = ApprovalItem::builder(code, "建设工程规划许可", dept)
+                .case_kind(kind)
+                .statutory(statutory)
+                .promised(TimeLimit::new(promised, statutory.unit()))
+                .special_procedures(procedures);
+            if let Some(days) = extension {
+                builder = builder.extension(TimeLimit::working_days(days));
+            }
+            builder.build().expect("a generated item is valid")
+        },
+    )
+}
+
+/// How far a command's instant is from the case's latest event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gap {
+    /// The same instant.
+    Same,
+    /// This many minutes later.
+    Minutes(i64),
+    /// The next midnight in China, where deadlines of whole days end.
+    NextMidnight,
+    /// The instant the case's promised (`false`) or statutory (`true`)
+    /// deadline ends, as of its latest event, when that is not earlier;
+    /// the next midnight otherwise.
+    Deadline(bool),
+    /// This many minutes earlier: refused, instants never go backwards.
+    Back(i64),
+}
+
+/// When a case's promised and statutory deadlines end.
+pub(crate) type Deadlines = (DateTime<FixedOffset>, DateTime<FixedOffset>);
+
+/// Which suspension a `Suspend` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SuspensionPick {
+    /// A correction during review (always allowed).
+    Correction,
+    /// The n-th (modulo) of the item's special procedures; a correction
+    /// when the item allows none.
+    Allowed(usize),
+    /// Any special procedure, allowed by the item or not.
+    Any(SpecialProcedure),
+}
+
+/// One step of a script: which command (resolved against the state), by
+/// which role, when, and the data any command might need.
+#[derive(Debug, Clone)]
+pub(crate) struct StepSeed {
+    /// Pick among every command kind instead of those the table allows.
+    pub(crate) off_script: bool,
+    /// Which command (modulo, weighted).
+    pub(crate) pick: u32,
+    /// Pick among every role instead of those the policy allows.
+    pub(crate) any_role: bool,
+    /// Which role (modulo).
+    pub(crate) role_pick: u32,
+    /// When, relative to the case's latest event.
+    pub(crate) gap: Gap,
+    /// Write the instant in UTC rather than China Standard Time.
+    pub(crate) utc: bool,
+    /// For `Conclude` and `ConcludeOnTheSpot`.
+    pub(crate) decision: Decision,
+    /// For `RefuseToAccept`, `Extend`, `Recall` and `Revoke`: sometimes
+    /// empty or blank.
+    pub(crate) reason: String,
+    /// For `RequestCorrection`: sometimes empty or with a blank entry.
+    pub(crate) missing: Vec<String>,
+    /// For `Suspend`.
+    pub(crate) suspension: SuspensionPick,
+    /// For `Extend`: 0 to 15 working days.
+    pub(crate) extension_days: u32,
+}
+
+/// A script: the receipt, then up to 24 steps.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseScript {
+    /// When the application comes in (2026-01-01 to 2026-08-31).
+    pub(crate) received: DateTime<FixedOffset>,
+    /// Who files it.
+    pub(crate) receiver: Role,
+    /// What follows.
+    pub(crate) steps: Vec<StepSeed>,
+}
+
+/// How often a command the table allows is picked: ends of the road
+/// (withdrawal, refusal, recall, revocation) rarely, a decision on the spot
+/// rarely unless the item is an instant one, so histories go far.
+fn script_weight(kind: CaseCommandKind, item: &ApprovalItem) -> u32 {
+    use CaseCommandKind as K;
+    match kind {
+        K::Withdraw | K::RefuseToAccept => 1,
+        K::Recall | K::Revoke => 3,
+        K::ConcludeOnTheSpot if item.case_kind() != CaseKind::Instant => 3,
+        K::Conclude => 6,
+        K::Deliver => 12,
+        _ => 24,
+    }
+}
+
+/// An actor in `role`, with an id naming the role.
+pub(crate) fn actor(role: Role) -> Actor {
+    Actor::new(ActorId::new(&format!("{}-1", role.as_str())).expect("a non-empty id"), role)
+}
+
+impl StepSeed {
+    /// The command kind: usually one the table allows from `state`
+    /// (weighted), otherwise any kind at all.
+    pub(crate) fn kind(
+        &self,
+        table: &TransitionTable<CaseStateKind, CaseCommandKind>,
+        item: &ApprovalItem,
+        state: CaseStateKind,
+    ) -> CaseCommandKind {
+        let allowed: Vec<CaseCommandKind> = table.commands_from(state).collect();
+        if self.off_script || allowed.is_empty() {
+            let all = CaseCommandKind::ALL;
+            return all[self.pick as usize % all.len()];
+        }
+        let total: u32 = allowed.iter().map(|k| script_weight(*k, item)).sum();
+        let mut n = self.pick % total;
+        for kind in &allowed {
+            let w = script_weight(*kind, item);
+            if n < w {
+                return *kind;
+            }
+            n -= w;
+        }
+        unreachable!("the weights add up to the total")
+    }
+
+    /// The role: usually one the policy allows for `kind`, otherwise any.
+    pub(crate) fn role(&self, policy: &RolePolicy<CaseCommandKind>, kind: CaseCommandKind) -> Role {
+        let allowed: Vec<Role> = policy.roles(kind).collect();
+        let pool = if self.any_role || allowed.is_empty() { Role::ALL.to_vec() } else { allowed };
+        pool[self.role_pick as usize % pool.len()]
+    }
+
+    /// The instant, relative to the case's latest event `last` and its
+    /// deadlines (promised, statutory) as of `last` if its clock runs, kept
+    /// within 2026.
+    pub(crate) fn at(
+        &self,
+        last: DateTime<FixedOffset>,
+        deadlines: Option<Deadlines>,
+    ) -> DateTime<FixedOffset> {
+        let deadline = match (self.gap, deadlines) {
+            (Gap::Deadline(statutory), Some((promised_at, statutory_at))) => {
+                Some(if statutory { statutory_at } else { promised_at }).filter(|d| *d >= last)
+            }
+            _ => None,
+        };
+        let at = match (self.gap, deadline) {
+            (_, Some(deadline)) => deadline,
+            (Gap::Same, _) => last,
+            (Gap::Minutes(m), _) => last + TimeDelta::minutes(m),
+            (Gap::Back(m), _) => (last - TimeDelta::minutes(m)).max(first_instant_2026()),
+            (Gap::NextMidnight | Gap::Deadline(_), None) => {
+                let day = last.with_timezone(&cst()).date_naive();
+                let next = day.succ_opt().expect("a date in 2026").and_time(NaiveTime::MIN);
+                cst().from_local_datetime(&next).single().expect("no DST")
+            }
+        };
+        let at = if at > last_instant_2026() { last } else { at };
+        if self.utc {
+            at.with_timezone(&FixedOffset::east_opt(0).expect("UTC"))
+        } else {
+            at.with_timezone(&cst())
+        }
+    }
+
+    /// The command of `kind`, with this step's data.
+    pub(crate) fn command(&self, kind: CaseCommandKind, item: &ApprovalItem) -> CaseCommand {
+        use CaseCommandKind as K;
+        let reason = self.reason.clone();
+        match kind {
+            K::Receive => CaseCommand::Receive,
+            K::RequestCorrection => {
+                CaseCommand::RequestCorrection { missing: self.missing.clone() }
+            }
+            K::SubmitCorrection => CaseCommand::SubmitCorrection,
+            K::Accept => CaseCommand::Accept,
+            K::RefuseToAccept => CaseCommand::RefuseToAccept { reason },
+            K::StartHandling => CaseCommand::StartHandling,
+            K::Suspend => {
+                let allowed: Vec<SpecialProcedure> =
+                    item.special_procedures().iter().copied().collect();
+                let reason = match self.suspension {
+                    SuspensionPick::Correction => SuspensionKind::Correction,
+                    SuspensionPick::Allowed(_) if allowed.is_empty() => SuspensionKind::Correction,
+                    SuspensionPick::Allowed(i) => {
+                        SuspensionKind::SpecialProcedure { procedure: allowed[i % allowed.len()] }
+                    }
+                    SuspensionPick::Any(procedure) => {
+                        SuspensionKind::SpecialProcedure { procedure }
+                    }
+                };
+                CaseCommand::Suspend { reason }
+            }
+            K::Resume => CaseCommand::Resume,
+            K::Extend => CaseCommand::Extend { working_days: self.extension_days, reason },
+            K::Conclude => CaseCommand::Conclude { decision: self.decision },
+            K::ConcludeOnTheSpot => CaseCommand::ConcludeOnTheSpot { decision: self.decision },
+            K::Deliver => CaseCommand::Deliver,
+            K::Withdraw => CaseCommand::Withdraw,
+            K::Recall => CaseCommand::Recall { reason },
+            K::Revoke => CaseCommand::Revoke { reason },
+        }
+    }
+
+    /// The whole event for a case in `state` whose latest event was at
+    /// `last`, with the deadlines as of then if its clock runs.
+    pub(crate) fn event(
+        &self,
+        table: &TransitionTable<CaseStateKind, CaseCommandKind>,
+        policy: &RolePolicy<CaseCommandKind>,
+        item: &ApprovalItem,
+        state: CaseStateKind,
+        last: DateTime<FixedOffset>,
+        deadlines: Option<Deadlines>,
+    ) -> CaseEvent {
+        let kind = self.kind(table, item, state);
+        let at = self.at(last, deadlines);
+        CaseEvent::new(actor(self.role(policy, kind)), at, self.command(kind, item))
+    }
+}
+
+/// Written reasons: usually some text, sometimes empty or blank.
+fn written_reason() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => Just(String::new()),
+        1 => Just(" \u{3000}".to_owned()),
+        6 => select(vec!["超出本机关职权范围", "现场勘查", "专家论证需要时间", "law amended", "材料虚假"])
+            .prop_map(str::to_owned),
+    ]
+}
+
+/// Correction lists: usually one to three materials, sometimes none or one
+/// blank.
+fn missing_materials() -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![
+        1 => Just(Vec::new()),
+        1 => material().prop_map(|m| vec![m, " ".to_owned()]),
+        6 => prop::collection::vec(material(), 1..=3),
+    ]
+}
+
+/// Materials an application may lack.
+fn material() -> impl Strategy<Value = String> {
+    select(vec!["营业执照副本", "身份证复印件", "建设用地规划许可证", "site plan", "授权委托书"])
+        .prop_map(str::to_owned)
+}
+
+fn gap() -> impl Strategy<Value = Gap> {
+    prop_oneof![
+        1 => Just(Gap::Same),
+        5 => (1i64..=240).prop_map(Gap::Minutes),
+        2 => (60i64..=2_880).prop_map(Gap::Minutes),
+        2 => (1i64..=9, 0i64..1_440).prop_map(|(d, m)| Gap::Minutes(d * 1_440 + m)),
+        1 => Just(Gap::NextMidnight),
+        1 => any::<bool>().prop_map(Gap::Deadline),
+        1 => (1i64..=600).prop_map(Gap::Back),
+    ]
+}
+
+fn suspension_pick() -> impl Strategy<Value = SuspensionPick> {
+    prop_oneof![
+        2 => Just(SuspensionPick::Correction),
+        3 => (0usize..8).prop_map(SuspensionPick::Allowed),
+        1 => select(SpecialProcedure::ALL.to_vec()).prop_map(SuspensionPick::Any),
+    ]
+}
+
+fn decision() -> impl Strategy<Value = Decision> {
+    select(vec![Decision::Approved, Decision::ApprovedWithDeficiency, Decision::Denied])
+}
+
+/// One step: on script 92% of the time, by an allowed role 90%.
+pub(crate) fn step_seed() -> impl Strategy<Value = StepSeed> {
+    (
+        (prop::bool::weighted(0.08), any::<u32>(), prop::bool::weighted(0.1), any::<u32>()),
+        (gap(), prop::bool::weighted(0.2)),
+        (decision(), written_reason(), missing_materials(), suspension_pick()),
+        prop_oneof![1 => Just(0u32), 6 => 1u32..=15],
+    )
+        .prop_map(
+            |(
+                (off_script, pick, any_role, role_pick),
+                (gap, utc),
+                (decision, reason, missing, suspension),
+                extension_days,
+            )| StepSeed {
+                off_script,
+                pick,
+                any_role,
+                role_pick,
+                gap,
+                utc,
+                decision,
+                reason,
+                missing,
+                suspension,
+                extension_days,
+            },
+        )
+}
+
+/// Scripts: a receipt between 1 January and 31 August 2026 (at any minute,
+/// often in office hours, sometimes at midnight) by someone allowed to
+/// file, then up to `max_steps` steps.
+pub(crate) fn case_script(max_steps: usize) -> impl Strategy<Value = CaseScript> {
+    let minute = prop_oneof![
+        4 => 0u32..1_440,
+        3 => 510u32..1_050,
+        1 => Just(0u32),
+    ];
+    (
+        date_between(jan1(2026), NaiveDate::from_ymd_opt(2026, 8, 31).expect("a valid date")),
+        minute,
+        select(vec![Role::Applicant, Role::Agent, Role::WindowClerk]),
+        prop::collection::vec(step_seed(), 0..=max_steps),
+    )
+        .prop_map(|(date, minute, receiver, steps)| {
+            let local = date.and_time(time_at(minute * 60));
+            let received = cst().from_local_datetime(&local).single().expect("no DST");
+            CaseScript { received, receiver, steps }
+        })
+}
