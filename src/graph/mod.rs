@@ -10,6 +10,7 @@
 mod definition;
 mod error;
 mod ids;
+mod picture;
 mod plan;
 mod run;
 mod run_view;

@@ -28,7 +28,11 @@ pub struct StepPlan {
     /// `latest_start + duration`.
     pub latest_finish: u32,
     /// `latest_start - earliest_start`: how late it may run without delaying
-    /// the whole plan.
+    /// the whole plan. Exact when every join is an all-join. With any- or
+    /// at-least-k joins it is a safe lower bound: slipping by the slack
+    /// never delays the plan, but a step tied with another at such a join
+    /// may be able to slip further (finding the exact figure needs a
+    /// what-if per step).
     pub slack: u32,
     /// Whether it is on a critical path (no slack).
     pub critical: bool,
@@ -386,5 +390,56 @@ impl Plan {
         let mut durations: Vec<u32> = graph.steps().iter().map(|s| s.limit().amount()).collect();
         durations[i] = durations[i].saturating_add(extra);
         Plan::with_durations(graph, cal, self.start, &durations)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{DepartmentId, ItemCode};
+    use crate::graph::{Join, Step};
+    use crate::limit::TimeLimit;
+
+    fn step(id: &str, days: u32, after: &[&str]) -> Step {
+        Step::new(
+            StepId::new(id).unwrap(),
+            ItemCode::new(id).unwrap(),
+            DepartmentId::new(id).unwrap(),
+            TimeLimit::working_days(days),
+        )
+        .after(after.iter().map(|a| StepId::new(a).unwrap()))
+    }
+
+    /// a (1) → x (5), y (7), z (7) → p (3, at least 2 of 3): p waits for the
+    /// second finish, a tie between y and z. Slack there is a safe lower
+    /// bound: slipping any step by its slack never delays the plan, and the
+    /// shared predecessor a, which delays all three, has none.
+    #[test]
+    fn slack_at_a_join_with_tied_predecessors_is_safe() {
+        let graph = ApprovalGraph::builder("ties", StepId::new("a").unwrap())
+            .step(step("a", 1, &[]))
+            .step(step("x", 5, &["a"]))
+            .step(step("y", 7, &["a"]))
+            .step(step("z", 7, &["a"]))
+            .step(step("p", 3, &["x", "y", "z"]).join(Join::AtLeast { k: 2 }))
+            .build()
+            .unwrap();
+        let cal = WorkCalendar::china();
+        let start = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let plan = Plan::new(&graph, &cal, start).unwrap();
+        assert_eq!(plan.duration(), 11);
+        let slack = |id: &str| plan.step(&StepId::new(id).unwrap()).unwrap().slack;
+        assert_eq!((slack("a"), slack("p")), (0, 0));
+        assert_eq!((slack("x"), slack("y"), slack("z")), (2, 0, 3));
+        for id in ["a", "x", "y", "z", "p"] {
+            let s = StepId::new(id).unwrap();
+            let within = plan.what_if(&graph, &cal, &s, slack(id)).unwrap();
+            assert_eq!(within.duration(), 11, "{id}");
+        }
+        // The steps with no slack by this bound that truly hold the plan.
+        for id in ["a", "p"] {
+            let s = StepId::new(id).unwrap();
+            assert_eq!(plan.what_if(&graph, &cal, &s, 1).unwrap().duration(), 12, "{id}");
+        }
     }
 }

@@ -132,7 +132,7 @@ impl GraphRun {
                                 }
                             }
                             if let Some(g) = topo.gate_before[i] {
-                                if let Some(d) = finish[n + g].filter(|d| *d > start) {
+                                if let Some(d) = finish[n + g].filter(|d| *d >= start) {
                                     start = d;
                                     driver[i] = Some(n + g);
                                 }
