@@ -60,6 +60,27 @@ pub enum GraphError {
         /// The step (or `start`) that refers to it.
         referenced_by: StepId,
     },
+    /// A step asked about is not in the graph.
+    #[error("the graph has no step {step}")]
+    #[non_exhaustive]
+    NoSuchStep {
+        /// The step asked about.
+        step: StepId,
+    },
+    /// A run does not belong to this graph (it has another number of steps
+    /// or stages).
+    #[error("the run has {run_steps} steps and {run_stages} stages, but the graph has {graph_steps} and {graph_stages}")]
+    #[non_exhaustive]
+    RunDoesNotFit {
+        /// Steps in the run.
+        run_steps: usize,
+        /// Stages in the run.
+        run_stages: usize,
+        /// Steps in the graph.
+        graph_steps: usize,
+        /// Stages in the graph.
+        graph_stages: usize,
+    },
     /// A step names a stage the graph does not have.
     #[error("step {step} is in unknown stage {stage}")]
     #[non_exhaustive]

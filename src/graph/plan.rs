@@ -34,7 +34,9 @@ pub struct StepPlan {
     /// may be able to slip further (finding the exact figure needs a
     /// what-if per step).
     pub slack: u32,
-    /// Whether it is on a critical path (no slack).
+    /// Whether it is on a critical path: no slack, and finishing within the
+    /// plan (a branch a join leaves behind, running on past the end, has no
+    /// slack either but holds nothing up).
     pub critical: bool,
     /// The date of `earliest_start` (the day its predecessors end).
     pub start_date: NaiveDate,
@@ -155,7 +157,7 @@ fn passes(graph: &ApprovalGraph, durations: &[u32]) -> Passes {
                     }
                 }
                 es[i] = start;
-                ef[i] = start + durations[i];
+                ef[i] = start.saturating_add(durations[i]);
                 driver[i] = from;
             }
             Node::Gate(g) => {
@@ -178,19 +180,26 @@ fn passes(graph: &ApprovalGraph, durations: &[u32]) -> Passes {
             }
         }
     }
-    let duration = (0..n).filter(|&i| planned[i]).map(|i| ef[i]).max().unwrap_or(0);
+    // The plan ends when its ends do: the steps nothing comes after, and the
+    // stage gates. A branch that an any- or at-least-k join leaves behind
+    // may run on past that, but nothing waits for it.
+    let duration = (0..n)
+        .filter(|&i| planned[i] && topo.succs[i].is_empty())
+        .map(|i| ef[i])
+        .max()
+        .unwrap_or(0);
     let duration = (n..total).map(|g| ef[g]).fold(duration, u32::max);
 
     // Backward: a node must finish by the latest start of every node it
     // binds.
-    let mut lf = vec![duration; total];
+    let mut lf: Vec<u32> = (0..total).map(|v| duration.max(ef[v])).collect();
     for node in topo.order.iter().rev() {
         match *node {
             Node::Step(i) => {
                 if !planned[i] {
                     continue;
                 }
-                let ls = lf[i] - durations[i];
+                let ls = lf[i].saturating_sub(durations[i]);
                 for &p in &binding[i] {
                     lf[p] = lf[p].min(ls);
                 }
@@ -245,8 +254,8 @@ impl Plan {
             if !p.planned[i] {
                 continue;
             }
-            let latest_start = p.lf[i] - durations[i];
-            let slack = latest_start - p.es[i];
+            let latest_start = p.lf[i].saturating_sub(durations[i]);
+            let slack = latest_start.saturating_sub(p.es[i]);
             steps.push(StepPlan {
                 step: step.id().clone(),
                 duration: durations[i],
@@ -255,7 +264,7 @@ impl Plan {
                 latest_start,
                 latest_finish: p.lf[i],
                 slack,
-                critical: slack == 0,
+                critical: slack == 0 && p.ef[i] <= p.duration,
                 start_date: date(p.es[i])?,
                 finish_date: date(p.ef[i])?,
                 latest_finish_date: date(p.lf[i])?,
@@ -263,8 +272,16 @@ impl Plan {
         }
         // The critical path: from the step finishing last (smallest id on a
         // tie), back through what fixed each start.
-        let last =
-            (0..n).filter(|&i| p.planned[i]).max_by(|&a, &b| p.ef[a].cmp(&p.ef[b]).then(b.cmp(&a)));
+        // From the end finishing last (an end step, smallest id on a tie; a
+        // stage gate only when it ends later than every end step).
+        let topo = graph.topology();
+        let ends = (0..n).filter(|&i| p.planned[i] && topo.succs[i].is_empty());
+        let gates = n..n + graph.stages().len();
+        let last = ends
+            .max_by(|&a, &b| p.ef[a].cmp(&p.ef[b]).then(b.cmp(&a)))
+            .into_iter()
+            .chain(gates)
+            .reduce(|best, v| if p.ef[v] > p.ef[best] { v } else { best });
         let mut critical_path = Vec::new();
         let mut at = last;
         while let Some(v) = at {
@@ -274,7 +291,8 @@ impl Plan {
             at = p.driver[v];
         }
         critical_path.reverse();
-        let serial_duration = (0..n).filter(|&i| p.planned[i]).map(|i| durations[i]).sum();
+        let serial_duration =
+            (0..n).filter(|&i| p.planned[i]).fold(0u32, |sum, i| sum.saturating_add(durations[i]));
         Ok(Plan {
             start,
             steps,
@@ -342,7 +360,7 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`GraphError::UnknownStep`] for a step not in the graph;
+    /// [`GraphError::NoSuchStep`] for a step not in the graph;
     /// [`GraphError::Calendar`] when a date falls outside the calendar.
     ///
     /// # Example
@@ -383,10 +401,8 @@ impl Plan {
         step: &StepId,
         extra: u32,
     ) -> Result<Plan, GraphError> {
-        let i = graph.position(step).ok_or_else(|| GraphError::UnknownStep {
-            step: step.clone(),
-            referenced_by: step.clone(),
-        })?;
+        let i =
+            graph.position(step).ok_or_else(|| GraphError::NoSuchStep { step: step.clone() })?;
         let mut durations: Vec<u32> = graph.steps().iter().map(|s| s.limit().amount()).collect();
         durations[i] = durations[i].saturating_add(extra);
         Plan::with_durations(graph, cal, self.start, &durations)

@@ -413,6 +413,20 @@ pub enum RunError {
     /// A cancellation needs a written reason.
     #[error("a cancellation needs a written reason")]
     EmptyReason,
+    /// The run does not belong to this graph (a stored run decoded against
+    /// another graph, or the graph changed since).
+    #[error("the run has {run_steps} steps and {run_stages} stages, but the graph has {graph_steps} and {graph_stages}")]
+    #[non_exhaustive]
+    DoesNotFit {
+        /// Steps in the run.
+        run_steps: usize,
+        /// Stages in the run.
+        run_stages: usize,
+        /// Steps in the graph.
+        graph_steps: usize,
+        /// Stages in the graph.
+        graph_stages: usize,
+    },
     /// A history to replay refused one event.
     #[error("event {index} of the run's history was refused")]
     #[non_exhaustive]
@@ -599,11 +613,13 @@ impl GraphRun {
     ///
     /// [`RunError::UnknownStep`] for a step the graph does not have.
     pub fn status(&self, graph: &ApprovalGraph, step: &StepId) -> Result<&StepStatus, RunError> {
+        self.fit(graph)?;
         let i = position(graph, step)?;
         Ok(&self.steps[i])
     }
 
-    /// Every step with its status, in id order.
+    /// Every step with its status, in id order (nothing when the run does
+    /// not fit the graph).
     pub fn statuses<'g>(
         &'g self,
         graph: &'g ApprovalGraph,
@@ -678,6 +694,7 @@ impl GraphRun {
         changes: &mut Vec<StepChange>,
     ) -> Result<Transition<RunState, RunCommandKind>, RunError> {
         changes.clear();
+        self.fit(graph)?;
         let command = event.payload.kind();
         let at = event.at;
         if !policy.allows(command, event.actor.role) {
@@ -767,7 +784,9 @@ impl GraphRun {
         changes: &mut Vec<StepChange>,
     ) {
         let topo = graph.topology();
-        if let Some(f) = topo.fallback[i] {
+        // Hand over to the fallback, unless it was skipped.
+        if let Some(f) = topo.fallback[i].filter(|&f| matches!(self.steps[f], StepStatus::Waiting))
+        {
             self.set(graph, f, StepStatus::Ready { since: at }, changes);
             return;
         }
@@ -848,46 +867,68 @@ impl GraphRun {
                         let passed = preds.iter().filter(|&&p| self.passed(graph, p)).count();
                         if passed >= graph.steps()[i].join_rule().needed(preds.len()) {
                             self.set(graph, i, StepStatus::Ready { since: at }, changes);
-                            if passed < preds.len() {
-                                self.release(graph, i, at, changes);
-                            }
-                        }
-                    }
-                    // A fallback is not needed once its step is approved.
-                    if let Some(f) = topo.fallback[i] {
-                        if self.steps[i].approved() && matches!(self.steps[f], StepStatus::Waiting)
-                        {
-                            self.set(graph, f, StepStatus::NotNeeded { at }, changes);
                         }
                     }
                 }
             }
         }
+        self.prune(graph, at, changes);
         if self.steps.iter().all(StepStatus::is_final) {
             self.state = RunState::Completed;
             self.ended_at = Some(at);
         }
     }
 
-    /// Step `i`'s join was met early: its predecessors still pending are no
-    /// longer needed, unless another step or a stage gate still waits for
-    /// them.
-    fn release(
+    /// Whether anything still waits for step `i` (its status aside): a
+    /// successor still waiting, the gate of its stage not yet passed, or
+    /// nothing at all after it (an end of the graph is a goal of the run).
+    fn wanted(&self, graph: &ApprovalGraph, i: usize) -> bool {
+        let topo = graph.topology();
+        let succs = &topo.succs[i];
+        succs.is_empty()
+            || succs.iter().any(|&s| matches!(self.steps[s], StepStatus::Waiting))
+            || topo.stage_of[i].is_some_and(|g| !self.gates[g] && topo.gate_steps[g].contains(&i))
+    }
+
+    /// Marks not needed every pending step that nothing waits for any more:
+    /// the branches a met any- or at-least-k join left behind, the steps
+    /// that only fed them, and fallbacks whose step no longer needs them.
+    /// Runs to a fixed point, so the result does not depend on the order
+    /// steps were concluded in.
+    fn prune(
         &mut self,
         graph: &ApprovalGraph,
-        i: usize,
         at: DateTime<FixedOffset>,
         changes: &mut Vec<StepChange>,
     ) {
         let topo = graph.topology();
-        for &p in &topo.preds[i] {
-            let still_wanted = topo.succs[p]
-                .iter()
-                .any(|&s| s != i && matches!(self.steps[s], StepStatus::Waiting))
-                || topo.stage_of[p]
-                    .is_some_and(|g| topo.gate_steps[g].contains(&p) && !self.gates[g]);
-            if self.steps[p].is_pending() && !still_wanted {
-                self.set(graph, p, StepStatus::NotNeeded { at }, changes);
+        loop {
+            let mut changed = false;
+            for node in topo.order.iter().rev() {
+                let Node::Step(i) = *node else { continue };
+                if !self.steps[i].is_pending() {
+                    continue;
+                }
+                let idle = match topo.stands_in_for[i] {
+                    Some(primary) => {
+                        let root = self.root(graph, primary);
+                        let standing_in = !matches!(self.steps[i], StepStatus::Waiting);
+                        // A fallback not yet called on is not needed once
+                        // its step has settled without a denial.
+                        let released = !standing_in
+                            && self.steps[primary].is_final()
+                            && !matches!(self.steps[primary], StepStatus::Done { decision, .. } if !decision.is_approval());
+                        released || (standing_in && !self.wanted(graph, root))
+                    }
+                    None => !self.wanted(graph, i),
+                };
+                if idle {
+                    self.set(graph, i, StepStatus::NotNeeded { at }, changes);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
             }
         }
     }
@@ -896,6 +937,20 @@ impl GraphRun {
 impl GraphRun {
     pub(crate) fn step_statuses(&self) -> &[StepStatus] {
         &self.steps
+    }
+
+    /// Checks that the run has the graph's shape, so no index can miss.
+    pub(crate) fn fit(&self, graph: &ApprovalGraph) -> Result<(), RunError> {
+        if self.steps.len() == graph.steps().len() && self.gates.len() == graph.stages().len() {
+            Ok(())
+        } else {
+            Err(RunError::DoesNotFit {
+                run_steps: self.steps.len(),
+                run_stages: self.gates.len(),
+                graph_steps: graph.steps().len(),
+                graph_stages: graph.stages().len(),
+            })
+        }
     }
 }
 

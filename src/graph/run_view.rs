@@ -27,9 +27,11 @@ pub struct RunSnapshot {
     /// Pending steps on the remaining critical path: those that set the
     /// forecast finish.
     pub blocking: Vec<StepId>,
-    /// The forecast finish: done steps where they ended, steps under way
-    /// finishing at their limit (or today, if already late), the rest
-    /// starting as soon as their joins allow and taking their limits.
+    /// The forecast finish: when the last end of the graph (a step nothing
+    /// comes after) is forecast to finish, with done steps where they
+    /// ended, steps under way finishing at their limit (or today, if
+    /// already late), a denied step's fallback standing in for it, and the
+    /// rest starting as soon as their joins allow and taking their limits.
     pub forecast_finish: NaiveDate,
 }
 
@@ -75,6 +77,20 @@ pub struct RunRecord {
 }
 
 impl GraphRun {
+    fn fit_graph(&self, graph: &ApprovalGraph) -> Result<(), GraphError> {
+        match self.fit(graph) {
+            Err(super::RunError::DoesNotFit {
+                run_steps,
+                run_stages,
+                graph_steps,
+                graph_stages,
+            }) => {
+                Err(GraphError::RunDoesNotFit { run_steps, run_stages, graph_steps, graph_stages })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The run seen at `now`.
     ///
     /// # Errors
@@ -90,6 +106,7 @@ impl GraphRun {
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
     ) -> Result<RunSnapshot, GraphError> {
+        self.fit_graph(graph)?;
         let topo = graph.topology();
         let steps = self.step_statuses();
         let n = steps.len();
@@ -104,8 +121,44 @@ impl GraphRun {
             match *node {
                 Node::Step(i) => {
                     finish[i] = match &steps[i] {
+                        // A denied step whose fallback stands in for it
+                        // finishes when the fallback does.
+                        StepStatus::Done { decision, .. }
+                            if !decision.is_approval() && topo.fallback[i].is_some() =>
+                        {
+                            let mut f = topo.fallback[i];
+                            let mut end = None;
+                            while let Some(j) = f {
+                                match &steps[j] {
+                                    StepStatus::Done { decision, .. }
+                                        if !decision.is_approval() =>
+                                    {
+                                        f = topo.fallback[j];
+                                    }
+                                    StepStatus::Done { at, .. } => {
+                                        end = Some(day(at));
+                                        break;
+                                    }
+                                    StepStatus::Ready { .. } => {
+                                        end = Some(cal.add_working_days(today, limit(j))?);
+                                        driver[i] = Some(j);
+                                        break;
+                                    }
+                                    StepStatus::InProgress { since, .. } => {
+                                        let due = cal.add_working_days(day(since), limit(j))?;
+                                        end = Some(due.max(today));
+                                        driver[i] = Some(j);
+                                        break;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            end
+                        }
                         StepStatus::Done { at, .. } => Some(day(at)),
-                        StepStatus::Skipped { .. } | StepStatus::NotNeeded { .. } => None,
+                        // A skipped (optional) step counts as passed.
+                        StepStatus::Skipped { at } => Some(day(at)),
+                        StepStatus::NotNeeded { .. } => None,
                         StepStatus::InProgress { since, .. } => {
                             let due = cal.add_working_days(day(since), limit(i))?;
                             if cal.office_close(due)? < now {
@@ -157,9 +210,16 @@ impl GraphRun {
                 }
             }
         }
+        // The run ends when its ends (steps nothing comes after) and its
+        // stage gates do; a branch a join will leave behind does not hold
+        // it up. A gate counts only when it ends later than every end step.
         let last = (0..n)
+            .filter(|&i| topo.succs[i].is_empty() && topo.stands_in_for[i].is_none())
             .filter_map(|i| finish[i].map(|d| (d, i)))
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .into_iter()
+            .chain((n..finish.len()).filter_map(|g| finish[g].map(|d| (d, g))))
+            .reduce(|best, c| if c.0 > best.0 { c } else { best });
         let forecast_finish = last.map_or(today, |(d, _)| d);
         let mut blocking = Vec::new();
         let mut at = last.map(|(_, i)| i);
@@ -204,6 +264,7 @@ impl GraphRun {
         graph: &ApprovalGraph,
         cal: &WorkCalendar,
     ) -> Result<RunRecord, GraphError> {
+        self.fit_graph(graph)?;
         let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
         let begin = day(&self.started_at());
         let plan = Plan::new(graph, cal, begin)?;

@@ -9,6 +9,8 @@ mod case;
 mod case_props;
 mod catalog;
 mod catalog_props;
+mod graph;
+mod graph_props;
 mod limit;
 mod machine;
 mod strategies;
