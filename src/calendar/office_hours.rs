@@ -154,10 +154,12 @@ impl fmt::Display for OfficePeriod {
 /// assert_eq!(hours.close(), Some(t(17, 30)));
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "Vec<OfficePeriod>", into = "Vec<OfficePeriod>")]
 pub struct OfficeHours {
     periods: Vec<OfficePeriod>,
+    /// Office seconds of a working day; derived from `periods`.
+    day_seconds: u32,
 }
 
 /// Seconds in a civil day without leap seconds.
@@ -200,7 +202,12 @@ impl OfficeHours {
                 });
             }
         }
-        Ok(OfficeHours { periods })
+        let day_seconds = if periods.is_empty() {
+            DAY_SECONDS
+        } else {
+            periods.iter().map(OfficePeriod::seconds).sum()
+        };
+        Ok(OfficeHours { periods, day_seconds })
     }
 
     /// Office hours of the whole day: no periods, 24 hours counted.
@@ -213,7 +220,7 @@ impl OfficeHours {
     /// assert_eq!(OfficeHours::whole_day().day_seconds(), 86_400);
     /// ```
     pub fn whole_day() -> OfficeHours {
-        OfficeHours { periods: Vec::new() }
+        OfficeHours { periods: Vec::new(), day_seconds: DAY_SECONDS }
     }
 
     /// The periods, in order of time.
@@ -243,12 +250,9 @@ impl OfficeHours {
     /// assert_eq!(hours.day_seconds(), 8 * 3600);
     /// # Ok::<(), shenpi::calendar::CalendarError>(())
     /// ```
+    #[inline]
     pub fn day_seconds(&self) -> u32 {
-        if self.periods.is_empty() {
-            DAY_SECONDS
-        } else {
-            self.periods.iter().map(OfficePeriod::seconds).sum()
-        }
+        self.day_seconds
     }
 
     /// The close of office hours, the end of the last period; `None` when
@@ -285,7 +289,13 @@ impl OfficeHours {
     /// # Ok::<(), shenpi::calendar::CalendarError>(())
     /// ```
     pub fn seconds_before(&self, time: NaiveTime) -> u32 {
-        let t = time.num_seconds_from_midnight();
+        self.seconds_before_secs(time.num_seconds_from_midnight())
+    }
+
+    /// [`seconds_before`](Self::seconds_before) a time given in seconds
+    /// after midnight.
+    #[inline]
+    pub(crate) fn seconds_before_secs(&self, t: u32) -> u32 {
         if self.periods.is_empty() {
             return t;
         }
@@ -317,6 +327,12 @@ impl OfficeHours {
             Some(last) => last.end,
             None => midnight + chrono::TimeDelta::seconds(i64::from(seconds)),
         }
+    }
+}
+
+impl Default for OfficeHours {
+    fn default() -> Self {
+        OfficeHours::whole_day()
     }
 }
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use chrono::offset::MappedLocalTime;
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday,
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    Weekday,
 };
 use serde::{Deserialize, Serialize};
 
@@ -103,7 +104,12 @@ struct Tables {
     cum: Box<[u32]>,
     /// The working days, in order.
     working: Box<[NaiveDate]>,
+    /// Days from 1 January of year 1 (CE) to the first covered day.
+    first_ce: i64,
 }
+
+/// Days from 1 January of year 1 (CE) to 1 January 1970.
+const UNIX_EPOCH_CE: i64 = 719_163;
 
 pub(crate) fn weekday_bit(day: Weekday) -> u8 {
     1 << day.num_days_from_monday()
@@ -175,7 +181,12 @@ impl Tables {
             }
             cum.push(working.len() as u32);
         }
-        Ok(Tables { year_start: year_start.into(), cum: cum.into(), working: working.into() })
+        Ok(Tables {
+            year_start: year_start.into(),
+            cum: cum.into(),
+            working: working.into(),
+            first_ce: i64::from(first.num_days_from_ce()),
+        })
     }
 }
 
@@ -367,6 +378,80 @@ impl WorkCalendar {
             }
             _ => Err(self.out_of_range(date)),
         }
+    }
+
+    /// The civil day of `at` as a signed offset from the first covered
+    /// day, and the seconds into that day: integer arithmetic on the
+    /// timestamp, no calendar conversion.
+    #[inline]
+    fn civil_offset(&self, at: &DateTime<FixedOffset>) -> (i64, u32) {
+        // The UTC date's index from the year table (no division), then at
+        // most one day either way for the offset; day indices run on
+        // across years.
+        let utc = at.naive_utc();
+        let offset = self.def.utc_offset.local_minus_utc();
+        if let Ok(i) = self.index(utc.date()) {
+            let s = utc.time().num_seconds_from_midnight() as i32 + offset;
+            let (day, secs) = if s >= 86_400 {
+                (i as i64 + 1, s - 86_400)
+            } else if s < 0 {
+                (i as i64 - 1, s + 86_400)
+            } else {
+                (i as i64, s)
+            };
+            return (day, secs as u32);
+        }
+        let local = at.timestamp() + i64::from(offset);
+        let day = local.div_euclid(86_400) + UNIX_EPOCH_CE - self.tables().first_ce;
+        (day, local.rem_euclid(86_400) as u32)
+    }
+
+    /// The covered day index of the civil day `at` falls on.
+    #[inline]
+    pub(crate) fn start_index(&self, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
+        let (day, _) = self.civil_offset(at);
+        self.covered_index(day, at)
+    }
+
+    /// The covered day index of the civil day `at` ends: the day it falls
+    /// on, except that exactly midnight is 24:00 of the day before.
+    #[inline]
+    pub(crate) fn end_index(&self, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
+        let (day, secs) = self.civil_offset(at);
+        // (Midnight before the first covered day stays on that day.)
+        self.covered_index(if secs == 0 && day > 0 { day - 1 } else { day }, at)
+    }
+
+    fn covered_index(&self, day: i64, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
+        if day >= 0 && (day as usize) < self.tables().cum.len() - 1 {
+            Ok(day as usize)
+        } else {
+            Err(self.out_of_range(self.to_civil(at).date()))
+        }
+    }
+
+    /// Working days among covered days `0..=i`.
+    #[inline]
+    pub(crate) fn working_through(&self, i: usize) -> u32 {
+        self.tables().cum[i + 1]
+    }
+
+    /// The covered day index of `date`.
+    #[inline]
+    pub(crate) fn day_index(&self, date: NaiveDate) -> Result<usize, CalendarError> {
+        self.index(date)
+    }
+
+    /// [`add_working_days`](Self::add_working_days) from a day index.
+    #[inline]
+    pub(crate) fn add_working_days_at(&self, i: usize, n: u32) -> Result<NaiveDate, CalendarError> {
+        let t = self.tables();
+        if n == 0 || t.cum[i + 1] as usize + n as usize > t.working.len() {
+            let date = NaiveDate::from_num_days_from_ce_opt((t.first_ce + i as i64) as i32)
+                .ok_or(CalendarError::UnsupportedYear { year: 0, min: MIN_YEAR, max: MAX_YEAR })?;
+            return self.add_working_days(date, n);
+        }
+        Ok(t.working[t.cum[i + 1] as usize + n as usize - 1])
     }
 
     fn out_of_range(&self, date: NaiveDate) -> CalendarError {
@@ -803,6 +888,19 @@ impl WorkCalendar {
     /// ```
     pub fn office_close(&self, date: NaiveDate) -> Result<DateTime<FixedOffset>, CalendarError> {
         self.index(date)?;
+        // The close in UTC on the same UTC date, when it is: build the
+        // instant directly.
+        let offset = self.def.utc_offset;
+        let close_local = match self.def.office_hours.close() {
+            Some(close) => close.num_seconds_from_midnight() as i32,
+            None => 86_400,
+        };
+        let close_utc = close_local - offset.local_minus_utc();
+        if (0..86_400).contains(&close_utc) {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(close_utc as u32, 0)
+                .ok_or_else(|| self.out_of_range(date))?;
+            return Ok(DateTime::from_naive_utc_and_offset(date.and_time(time), offset));
+        }
         match self.def.office_hours.close() {
             Some(close) => self.local_instant(date, close),
             None => match date.succ_opt() {
@@ -813,25 +911,26 @@ impl WorkCalendar {
     }
 
     /// Working seconds from the start of the covered years up to `at`.
-    fn working_seconds_until(&self, at: &DateTime<FixedOffset>) -> Result<u64, CalendarError> {
-        let civil = self.to_civil(at);
-        let (date, time) = (civil.date(), civil.time());
+    #[inline]
+    pub(crate) fn working_seconds_until(
+        &self,
+        at: &DateTime<FixedOffset>,
+    ) -> Result<u64, CalendarError> {
+        let (day, secs) = self.civil_offset(at);
         let t = self.tables();
-        let i = match self.index(date) {
-            Ok(i) => i,
+        let covered = t.cum.len() - 1;
+        let hours = &self.def.office_hours;
+        let day_seconds = u64::from(hours.day_seconds());
+        if day >= 0 && (day as usize) < covered {
+            let i = day as usize;
+            let today = if self.working_at(i) { hours.seconds_before_secs(secs) } else { 0 };
+            Ok(u64::from(t.cum[i]) * day_seconds + u64::from(today))
+        } else if day == covered as i64 && secs == 0 {
             // Midnight right after the last covered day is still countable.
-            Err(e) => match date.pred_opt().map(|d| self.index(d)) {
-                Some(Ok(i)) if time == NaiveTime::MIN && i + 1 == t.cum.len() - 1 => i + 1,
-                _ => return Err(e),
-            },
-        };
-        let whole_days = u64::from(t.cum[i]) * u64::from(self.def.office_hours.day_seconds());
-        let today = if i + 1 < t.cum.len() && self.working_at(i) {
-            self.def.office_hours.seconds_before(time)
+            Ok(u64::from(t.cum[covered]) * day_seconds)
         } else {
-            0
-        };
-        Ok(whole_days + u64::from(today))
+            Err(self.out_of_range(self.to_civil(at).date()))
+        }
     }
 
     /// Working time from `start` up to `end` in whole seconds: the office

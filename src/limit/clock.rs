@@ -682,40 +682,64 @@ impl LegalClock {
         which: Deadline,
         now: DateTime<FixedOffset>,
     ) -> Result<Due, LimitError> {
-        let now = self.effective(now);
+        let counts = self.counts(cal, self.effective(now))?;
         let limit = match which {
             Deadline::Promised => self.promised,
             Deadline::Statutory => self.statutory,
         };
-        let extension = self.extension_days_at(now);
-        let start = cal.to_civil(&self.started).date();
-        let day = |at: &DateTime<FixedOffset>| cal.to_civil(at).date();
-        let end = |at: &DateTime<FixedOffset>| end_day(cal, at);
+        self.due_from(cal, limit, &counts)
+    }
+
+    /// What every question about the clock at `at` needs, worked out once:
+    /// the start day, the time suspended and the extension granted by then.
+    fn counts(&self, cal: &WorkCalendar, at: DateTime<FixedOffset>) -> Result<Counts, LimitError> {
+        let start = cal.start_index(&self.started)?;
+        let mut suspended_days = 0;
+        let mut suspended_natural_days = 0;
+        let mut suspended_seconds = 0;
+        for (s, r) in self.spans(at) {
+            // Suspended from day S to day R: the working days in (S, R].
+            let (si, ri) = (cal.start_index(&s)?, cal.end_index(&r)?);
+            let ri = ri.max(si);
+            suspended_days += cal.working_through(ri) - cal.working_through(si);
+            suspended_natural_days += ri - si;
+            suspended_seconds += cal.working_seconds_until(&r)? - cal.working_seconds_until(&s)?;
+        }
+        Ok(Counts {
+            start,
+            suspended_days,
+            suspended_natural_days,
+            suspended_seconds,
+            extension: self.extension_days_at(at),
+        })
+    }
+
+    /// The deadline of `limit` given the counts.
+    fn due_from(
+        &self,
+        cal: &WorkCalendar,
+        limit: TimeLimit,
+        c: &Counts,
+    ) -> Result<Due, LimitError> {
         match limit.unit() {
             LimitUnit::WorkingDays => {
-                let mut pushed = 0;
-                for (s, r) in self.spans(now) {
-                    pushed += cal.working_days_between(day(&s), end(&r).max(day(&s)))?;
-                }
-                let date = cal.add_working_days(start, limit.amount() + extension + pushed)?;
+                let n = limit.amount().saturating_add(c.extension).saturating_add(c.suspended_days);
+                let date = cal.add_working_days_at(c.start, n)?;
                 Ok(Due { date, at: cal.office_close(date)? })
             }
             LimitUnit::NaturalDays => {
-                let pushed: i64 =
-                    self.spans(now).map(|(s, r)| (end(&r) - day(&s)).num_days().max(0)).sum();
-                let days = u32::try_from(i64::from(limit.amount()) + pushed).unwrap_or(u32::MAX);
-                let end = cal.add_natural_days(start, days)?;
-                let date = cal.add_working_days(end, extension)?;
+                let start = cal.to_civil(&self.started).date();
+                let pushed = u32::try_from(c.suspended_natural_days).unwrap_or(u32::MAX);
+                let end = cal.add_natural_days(start, limit.amount().saturating_add(pushed))?;
+                let date = cal.add_working_days(end, c.extension)?;
                 Ok(Due { date, at: cal.office_close(date)? })
             }
             LimitUnit::WorkingHours => {
-                let mut seconds = u64::from(limit.amount()) * 3600
-                    + u64::from(extension) * u64::from(cal.office_hours().day_seconds());
-                for (s, r) in self.spans(now) {
-                    seconds += cal.working_seconds_between(&s, &r)?;
-                }
+                let seconds = u64::from(limit.amount()) * 3600
+                    + u64::from(c.extension) * u64::from(cal.office_hours().day_seconds())
+                    + c.suspended_seconds;
                 let at = cal.add_working_seconds(&self.started, seconds)?;
-                Ok(Due { date: end(&at), at })
+                Ok(Due { date: end_day(cal, &at), at })
             }
         }
     }
@@ -763,36 +787,27 @@ impl LegalClock {
         thresholds: &Thresholds,
     ) -> Result<ClockReading, LimitError> {
         let at = self.effective(now);
-        let promised_due = self.due(cal, Deadline::Promised, at)?;
-        let statutory_due = self.due(cal, Deadline::Statutory, at)?;
-        let day = |t: &DateTime<FixedOffset>| cal.to_civil(t).date();
+        let c = self.counts(cal, at)?;
+        let promised_due = self.due_from(cal, self.promised, &c)?;
+        let statutory_due = self.due_from(cal, self.statutory, &c)?;
         // The day of the reading is the day it ends: a reading at exactly
         // midnight closes the day before (24:00), as a deadline does.
-        let (start, today) = (day(&self.started), end_day(cal, &at).max(day(&self.started)));
-
-        let mut suspended_days = 0;
-        let mut suspended_seconds = 0;
-        for (s, r) in self.spans(at) {
-            suspended_days += cal.working_days_between(day(&s), end_day(cal, &r).max(day(&s)))?;
-            suspended_seconds += cal.working_seconds_between(&s, &r)?;
-        }
+        let today = cal.end_index(&at)?.max(c.start);
+        let through_today = cal.working_through(today);
         let elapsed_working_days =
-            cal.working_days_between(start, today)?.saturating_sub(suspended_days);
-        let used =
-            cal.working_seconds_between(&self.started, &at)?.saturating_sub(suspended_seconds);
+            (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
+        let from = cal.working_seconds_until(&self.started)?;
+        let used = (cal.working_seconds_until(&at)? - from).saturating_sub(c.suspended_seconds);
         let budget = if promised_due.at > self.started {
-            cal.working_seconds_between(&self.started, &promised_due.at)?
-                .saturating_sub(suspended_seconds)
+            (cal.working_seconds_until(&promised_due.at)? - from)
+                .saturating_sub(c.suspended_seconds)
         } else {
             0
         };
         let day_seconds = f64::from(cal.office_hours().day_seconds());
         let remaining = |due: NaiveDate| -> Result<i64, LimitError> {
-            Ok(if today <= due {
-                i64::from(cal.working_days_between(today, due)?)
-            } else {
-                -i64::from(cal.working_days_between(due, today)?)
-            })
+            let through_due = cal.working_through(cal.day_index(due)?);
+            Ok(i64::from(through_due) - i64::from(through_today))
         };
         let remaining_promised_days = remaining(promised_due.date)?;
         let remaining_statutory_days = remaining(statutory_due.date)?;
@@ -828,6 +843,20 @@ impl LegalClock {
             status,
         })
     }
+}
+
+/// The counts behind a clock's deadlines and readings at one instant.
+struct Counts {
+    /// The start day, as a calendar day index.
+    start: usize,
+    /// Working days in (S, R] of every suspension.
+    suspended_days: u32,
+    /// Calendar days in (S, R] of every suspension.
+    suspended_natural_days: usize,
+    /// Working seconds suspended.
+    suspended_seconds: u64,
+    /// Working days of extension granted.
+    extension: u32,
 }
 
 /// The civil day an instant ends: its date, except that exactly midnight is
