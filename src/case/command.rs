@@ -22,7 +22,7 @@ use crate::machine::{Envelope, Named};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct CaseId(String);
+pub struct CaseId(std::sync::Arc<str>);
 
 impl CaseId {
     /// A case id from text.
@@ -43,7 +43,7 @@ impl CaseId {
         if id.trim().is_empty() {
             return Err(CaseError::EmptyCaseId);
         }
-        Ok(CaseId(id.to_owned()))
+        Ok(CaseId(std::sync::Arc::from(id)))
     }
 
     /// The id as text.
@@ -82,13 +82,13 @@ impl TryFrom<String> for CaseId {
         if id.trim().is_empty() {
             return Err(CaseError::EmptyCaseId);
         }
-        Ok(CaseId(id))
+        Ok(CaseId(std::sync::Arc::from(id)))
     }
 }
 
 impl From<CaseId> for String {
     fn from(id: CaseId) -> Self {
-        id.0
+        id.0.to_string()
     }
 }
 

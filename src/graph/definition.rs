@@ -42,6 +42,9 @@ pub(crate) struct Topology {
     pub(crate) stands_in_for: Vec<Option<usize>>,
     /// The start step.
     pub(crate) start: usize,
+    /// All-joins only, required steps only, no stages, no fallbacks: an
+    /// approval can only make its own successors ready.
+    pub(crate) simple: bool,
 }
 
 /// A parallel-approval graph (并联审批): steps, each one approval item of one
@@ -502,6 +505,12 @@ impl TryFrom<RawGraph> for ApprovalGraph {
             fallback,
             stands_in_for,
             start: s0,
+            simple: stages.is_empty()
+                && steps.iter().all(|s| {
+                    s.join_rule() == Join::All
+                        && s.requirement_kind() == Requirement::Required
+                        && s.fallback_step().is_none()
+                }),
         };
         Ok(ApprovalGraph { name, start, stages, steps, index, topology })
     }

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,7 @@ macro_rules! string_id {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The identifier from its text.
@@ -22,7 +23,7 @@ macro_rules! string_id {
             /// control character or has surrounding whitespace.
             pub fn new(id: &str) -> Result<$name, GraphError> {
                 check(id, $what)?;
-                Ok($name(id.to_owned()))
+                Ok($name(Arc::from(id)))
             }
 
             /// The identifier as text.
@@ -42,7 +43,7 @@ macro_rules! string_id {
 
             fn try_from(id: String) -> Result<Self, GraphError> {
                 check(&id, $what)?;
-                Ok($name(id))
+                Ok($name(Arc::from(id)))
             }
         }
 
@@ -56,7 +57,7 @@ macro_rules! string_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> Self {
-                id.0
+                id.0.to_string()
             }
         }
 

@@ -712,6 +712,7 @@ impl GraphRun {
             status: status.kind(),
             command,
         };
+        let mut touched = 0;
         match &event.payload {
             RunCommand::StartStep { step, case } => {
                 let i = position(graph, step)?;
@@ -732,6 +733,7 @@ impl GraphRun {
                 };
                 let done = StepStatus::Done { decision: *decision, started: since, at };
                 self.set(graph, i, done, changes);
+                touched = i;
                 if !decision.is_approval() {
                     self.on_denial(graph, i, at, changes);
                 }
@@ -754,7 +756,17 @@ impl GraphRun {
             }
         }
         if !self.state.is_over() {
-            self.settle(graph, at, changes);
+            match &event.payload {
+                // A start makes nothing ready, passes no gate, frees nothing
+                // and completes nothing.
+                RunCommand::StartStep { .. } => {}
+                RunCommand::ConcludeStep { .. }
+                    if graph.topology().simple && self.steps[touched].approved() =>
+                {
+                    self.settle_after(graph, touched, at, changes);
+                }
+                _ => self.settle(graph, at, changes),
+            }
         }
         self.last_at = at;
         self.events += 1;
@@ -873,6 +885,29 @@ impl GraphRun {
             }
         }
         self.prune(graph, at, changes);
+        if self.steps.iter().all(StepStatus::is_final) {
+            self.state = RunState::Completed;
+            self.ended_at = Some(at);
+        }
+    }
+
+    /// [`settle`](Self::settle) in a simple graph after step `i` was
+    /// approved: only its successors can become ready.
+    fn settle_after(
+        &mut self,
+        graph: &ApprovalGraph,
+        i: usize,
+        at: DateTime<FixedOffset>,
+        changes: &mut Vec<StepChange>,
+    ) {
+        let topo = graph.topology();
+        for &s in &topo.succs[i] {
+            if matches!(self.steps[s], StepStatus::Waiting)
+                && topo.preds[s].iter().all(|&p| self.steps[p].approved())
+            {
+                self.set(graph, s, StepStatus::Ready { since: at }, changes);
+            }
+        }
         if self.steps.iter().all(StepStatus::is_final) {
             self.state = RunState::Completed;
             self.ended_at = Some(at);
