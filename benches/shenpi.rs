@@ -14,6 +14,17 @@
 use criterion::{criterion_group, criterion_main};
 
 mod calendar;
+mod case;
+mod graph;
 
-criterion_group!(benches, calendar::add_working_days, calendar::working_days_between);
+criterion_group!(
+    benches,
+    calendar::add_working_days,
+    calendar::working_days_between,
+    case::replay,
+    case::apply,
+    case::status,
+    graph::plan,
+    graph::run
+);
 criterion_main!(benches);
