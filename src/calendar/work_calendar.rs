@@ -12,6 +12,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{CalendarError, Direction, OfficeHours, Overlay, Roll, WorkCalendarBuilder};
 
+/// An instant on a calendar's clock: its civil day as an index from the
+/// first covered day (possibly outside the covered days) and the seconds
+/// into that day.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moment {
+    day: i64,
+    secs: u32,
+    at: DateTime<FixedOffset>,
+}
+
 /// The earliest year a calendar may cover.
 pub const MIN_YEAR: i32 = 1;
 /// The latest year a calendar may cover.
@@ -406,28 +416,41 @@ impl WorkCalendar {
         (day, local.rem_euclid(86_400) as u32)
     }
 
+    /// An instant as a day index and the seconds into that civil day,
+    /// worked out once for the several questions a clock asks of it.
+    #[inline]
+    pub(crate) fn moment(&self, at: &DateTime<FixedOffset>) -> Moment {
+        let (day, secs) = self.civil_offset(at);
+        Moment { day, secs, at: *at }
+    }
+
     /// The covered day index of the civil day `at` falls on.
     #[inline]
-    pub(crate) fn start_index(&self, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
-        let (day, _) = self.civil_offset(at);
-        self.covered_index(day, at)
+    pub(crate) fn start_index(&self, at: &Moment) -> Result<usize, CalendarError> {
+        self.covered_index(at.day, &at.at)
     }
 
     /// The covered day index of the civil day `at` ends: the day it falls
     /// on, except that exactly midnight is 24:00 of the day before.
     #[inline]
-    pub(crate) fn end_index(&self, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
-        let (day, secs) = self.civil_offset(at);
+    pub(crate) fn end_index(&self, at: &Moment) -> Result<usize, CalendarError> {
         // (Midnight before the first covered day stays on that day.)
-        self.covered_index(if secs == 0 && day > 0 { day - 1 } else { day }, at)
+        let day = if at.secs == 0 && at.day > 0 { at.day - 1 } else { at.day };
+        self.covered_index(day, &at.at)
     }
 
+    #[inline]
     fn covered_index(&self, day: i64, at: &DateTime<FixedOffset>) -> Result<usize, CalendarError> {
         if day >= 0 && (day as usize) < self.tables().cum.len() - 1 {
             Ok(day as usize)
         } else {
-            Err(self.out_of_range(self.to_civil(at).date()))
+            Err(self.instant_out_of_range(at))
         }
+    }
+
+    #[cold]
+    fn instant_out_of_range(&self, at: &DateTime<FixedOffset>) -> CalendarError {
+        self.out_of_range(self.to_civil(at).date())
     }
 
     /// Working days among covered days `0..=i`.
@@ -454,10 +477,12 @@ impl WorkCalendar {
         Ok(t.working[t.cum[i + 1] as usize + n as usize - 1])
     }
 
+    #[cold]
     fn out_of_range(&self, date: NaiveDate) -> CalendarError {
         CalendarError::DateOutOfRange { date, first: self.def.first_year, last: self.def.last_year }
     }
 
+    #[cold]
     fn count_out_of_range(
         &self,
         date: NaiveDate,
@@ -912,11 +937,14 @@ impl WorkCalendar {
 
     /// Working seconds from the start of the covered years up to `at`.
     #[inline]
-    pub(crate) fn working_seconds_until(
-        &self,
-        at: &DateTime<FixedOffset>,
-    ) -> Result<u64, CalendarError> {
-        let (day, secs) = self.civil_offset(at);
+    fn working_seconds_until(&self, at: &DateTime<FixedOffset>) -> Result<u64, CalendarError> {
+        self.working_seconds_at(&self.moment(at))
+    }
+
+    /// Working seconds from the start of the covered years up to a moment.
+    #[inline]
+    pub(crate) fn working_seconds_at(&self, m: &Moment) -> Result<u64, CalendarError> {
+        let (day, secs, at) = (m.day, m.secs, &m.at);
         let t = self.tables();
         let covered = t.cum.len() - 1;
         let hours = &self.def.office_hours;

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
-use crate::calendar::WorkCalendar;
+use crate::calendar::{Moment, WorkCalendar};
 
 /// One stop of the clock: from `start` until `end` (still running when
 /// `end` is `None`).
@@ -693,19 +693,22 @@ impl LegalClock {
     /// What every question about the clock at `at` needs, worked out once:
     /// the start day, the time suspended and the extension granted by then.
     fn counts(&self, cal: &WorkCalendar, at: DateTime<FixedOffset>) -> Result<Counts, LimitError> {
-        let start = cal.start_index(&self.started)?;
+        let started = cal.moment(&self.started);
+        let start = cal.start_index(&started)?;
         let mut suspended_days = 0;
         let mut suspended_natural_days = 0;
         let mut suspended_seconds = 0;
         for (s, r) in self.spans(at) {
             // Suspended from day S to day R: the working days in (S, R].
+            let (s, r) = (cal.moment(&s), cal.moment(&r));
             let (si, ri) = (cal.start_index(&s)?, cal.end_index(&r)?);
             let ri = ri.max(si);
             suspended_days += cal.working_through(ri) - cal.working_through(si);
             suspended_natural_days += ri - si;
-            suspended_seconds += cal.working_seconds_until(&r)? - cal.working_seconds_until(&s)?;
+            suspended_seconds += cal.working_seconds_at(&r)? - cal.working_seconds_at(&s)?;
         }
         Ok(Counts {
+            started,
             start,
             suspended_days,
             suspended_natural_days,
@@ -792,25 +795,37 @@ impl LegalClock {
         let statutory_due = self.due_from(cal, self.statutory, &c)?;
         // The day of the reading is the day it ends: a reading at exactly
         // midnight closes the day before (24:00), as a deadline does.
-        let today = cal.end_index(&at)?.max(c.start);
+        let now = cal.moment(&at);
+        let today = cal.end_index(&now)?.max(c.start);
         let through_today = cal.working_through(today);
         let elapsed_working_days =
             (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
-        let from = cal.working_seconds_until(&self.started)?;
-        let used = (cal.working_seconds_until(&at)? - from).saturating_sub(c.suspended_seconds);
+        let from = cal.working_seconds_at(&c.started)?;
+        let used = (cal.working_seconds_at(&now)? - from).saturating_sub(c.suspended_seconds);
         let budget = if promised_due.at > self.started {
-            (cal.working_seconds_until(&promised_due.at)? - from)
-                .saturating_sub(c.suspended_seconds)
+            let due = cal.moment(&promised_due.at);
+            (cal.working_seconds_at(&due)? - from).saturating_sub(c.suspended_seconds)
         } else {
             0
         };
         let day_seconds = f64::from(cal.office_hours().day_seconds());
-        let remaining = |due: NaiveDate| -> Result<i64, LimitError> {
-            let through_due = cal.working_through(cal.day_index(due)?);
+        let through_start = cal.working_through(c.start);
+        let remaining = |limit: TimeLimit, due: NaiveDate| -> Result<i64, LimitError> {
+            // A working-day deadline is the n-th working day after the
+            // start, so its rank is known without a look-up.
+            let through_due = match limit.unit() {
+                LimitUnit::WorkingDays => through_start
+                    .saturating_add(limit.amount())
+                    .saturating_add(c.extension)
+                    .saturating_add(c.suspended_days),
+                LimitUnit::NaturalDays | LimitUnit::WorkingHours => {
+                    cal.working_through(cal.day_index(due)?)
+                }
+            };
             Ok(i64::from(through_due) - i64::from(through_today))
         };
-        let remaining_promised_days = remaining(promised_due.date)?;
-        let remaining_statutory_days = remaining(statutory_due.date)?;
+        let remaining_promised_days = remaining(self.promised, promised_due.date)?;
+        let remaining_statutory_days = remaining(self.statutory, statutory_due.date)?;
         let reached =
             |percent: u8| u128::from(used) * 100 >= u128::from(percent) * u128::from(budget);
         let status = if at > statutory_due.at {
@@ -847,6 +862,8 @@ impl LegalClock {
 
 /// The counts behind a clock's deadlines and readings at one instant.
 struct Counts {
+    /// The start of the clock.
+    started: Moment,
     /// The start day, as a calendar day index.
     start: usize,
     /// Working days in (S, R] of every suspension.
