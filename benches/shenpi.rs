@@ -15,6 +15,7 @@ use criterion::{criterion_group, criterion_main};
 
 mod calendar;
 mod case;
+mod escalation;
 mod graph;
 
 criterion_group!(
@@ -24,6 +25,7 @@ criterion_group!(
     case::replay,
     case::apply,
     case::status,
+    escalation::sweep,
     graph::plan,
     graph::run
 );

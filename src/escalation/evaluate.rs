@@ -1,7 +1,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use super::{Action, EscalationError, EscalationPolicy, Level, RuleId, SubjectKind, Trigger};
+use super::{Action, EscalationError, EscalationPolicy, Level, Rule, RuleId, SubjectKind, Trigger};
 use crate::calendar::WorkCalendar;
 use crate::limit::{ClockReading, Deadline};
 
@@ -195,10 +195,13 @@ fn fire_at(
                 };
                 // The first whole second at which used * 100 >= percent * budget.
                 let needed = (u64::from(percent) * budget).div_ceil(100);
-                if c.used_seconds >= needed {
-                    Some(now.min(c.at))
-                } else if c.suspended || c.stopped {
+                if c.suspended || c.stopped {
+                    // A stopped clock uses no time: its share does not move
+                    // (the budget's suspended part is only settled in whole
+                    // days), so no share rule fires until it runs again.
                     None
+                } else if c.used_seconds >= needed {
+                    Some(now.min(c.at))
                 } else {
                     Some(cal.add_working_seconds(&c.at, needed - c.used_seconds)?)
                 }
@@ -206,13 +209,9 @@ fn fire_at(
         },
         Trigger::RemainingAtMost { deadline, days } => match &obs.clock {
             None => None,
-            Some(c) if c.suspended => {
-                let left = match deadline {
-                    Deadline::Promised => c.remaining_promised_days,
-                    Deadline::Statutory => c.remaining_statutory_days,
-                };
-                (left <= i64::from(days)).then_some(now)
-            }
+            // A stopped clock's deadlines move as it stands still: nothing
+            // about them comes due until it runs again.
+            Some(c) if c.suspended || c.stopped => None,
             Some(c) => {
                 let d = due(c, deadline);
                 Some(start_of(cal.sub_working_days(d.date, days)?)?)
@@ -222,14 +221,17 @@ fn fire_at(
             None => None,
             Some(c) => {
                 let d = due(c, deadline);
+                // Never before the deadline has passed, even when its last
+                // day closes at 24:00.
                 let at = if days == 0 {
                     just_after(d.at)
                 } else {
-                    start_of(cal.add_working_days(d.date, days)?)?
+                    start_of(cal.add_working_days(d.date, days)?)?.max(just_after(d.at))
                 };
-                // While suspended the deadline moves on: only what has
-                // already happened counts.
-                if c.suspended && at > now {
+                // While suspended the deadline moves on (in whole working
+                // days, so over a weekend it may seem to pass): nothing
+                // comes due until the clock runs again.
+                if c.suspended || c.stopped {
                     None
                 } else {
                     Some(at)
@@ -251,6 +253,280 @@ fn fire_at(
         },
         Trigger::OrderIgnored => obs.order_due.map(just_after),
     })
+}
+
+/// Notices in the order [`EscalationPolicy::evaluate`] gives them.
+fn sort_notices(notices: &mut [Notice]) {
+    if notices.len() > 1 {
+        notices.sort_by(|a, b| (a.level, a.action, &a.rule).cmp(&(b.level, b.action, &b.rule)));
+    }
+}
+
+/// Whether two ids are the same text, without a call to `memcmp` for
+/// the short ids rules have.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        // Two overlapping machine words cover the whole id.
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
+}
+
+/// Of the rules in `among` (a bit per index into `rules`, at most 64
+/// rules), those that `log` shows fired in `cycle`: one pass over the log,
+/// stopping once every rule asked about is found. A notice is first tried
+/// against the rules with its action (the rule that gave it, as a rule
+/// keeps its action), then against the others.
+fn fired_among(rules: &[Rule], log: &SupervisionLog, cycle: u32, among: u64) -> u64 {
+    let mut by_action = [0u64; Action::ALL.len()];
+    let mut bits = among;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        by_action[rules[i].action() as usize] |= 1 << i;
+    }
+    let mut unknown = among;
+    let mut fired = 0;
+    for notice in &log.notices {
+        if unknown == 0 {
+            break;
+        }
+        if notice.cycle != cycle {
+            continue;
+        }
+        let id = notice.rule.as_str();
+        let likely = unknown & by_action[notice.action as usize];
+        // Rule ids are unique in a policy: at most one matches.
+        let found =
+            first_same(rules, likely, id).or_else(|| first_same(rules, unknown & !likely, id));
+        if let Some(i) = found {
+            fired |= 1 << i;
+            unknown &= !(1 << i);
+        }
+    }
+    fired
+}
+
+/// The first rule among `bits` whose id is `id`.
+#[inline]
+fn first_same(rules: &[Rule], mut bits: u64, id: &str) -> Option<usize> {
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if same_text(rules[i].id().as_str(), id) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Where a covered day stands among the calendar's working days.
+#[derive(Clone, Copy)]
+struct Rank {
+    /// Working days on or before it.
+    through: u32,
+    /// Working days before it.
+    before: u32,
+}
+
+/// Cheap, exact screening of triggers at `now`: [`Probe::may_fire`] is
+/// false only when [`fire_at`] would give `Ok(None)` or an instant after
+/// `now`, so the rule neither fires nor fails. It compares working-day
+/// ranks instead of building dates and instants, and works out what it
+/// needs of `now`, the calendar and the deadlines once per evaluation.
+struct Probe<'a> {
+    cal: &'a WorkCalendar,
+    now: DateTime<FixedOffset>,
+    /// The rank of the civil day of `now`, when covered.
+    today: Option<Option<Rank>>,
+    /// The ranks of the promised and statutory due dates, when covered.
+    due: [Option<Option<Rank>>; 2],
+    /// The calendar's working days, in all.
+    working_days: Option<u64>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Probe<'a> {
+        Probe { cal, now, today: None, due: [None; 2], working_days: None }
+    }
+
+    fn rank(cal: &WorkCalendar, i: usize) -> Rank {
+        let before = if i == 0 { 0 } else { cal.working_through(i - 1) };
+        Rank { through: cal.working_through(i), before }
+    }
+
+    fn date_rank(&self, date: NaiveDate) -> Option<Rank> {
+        self.cal.day_index(date).ok().map(|i| Probe::rank(self.cal, i))
+    }
+
+    fn working_days(&mut self) -> u64 {
+        let cal = self.cal;
+        *self.working_days.get_or_insert_with(|| {
+            let (_, last) = cal.date_range();
+            cal.day_index(last).map_or(0, |i| u64::from(cal.working_through(i)))
+        })
+    }
+
+    fn today(&mut self) -> Option<Rank> {
+        let (cal, now) = (self.cal, self.now);
+        *self.today.get_or_insert_with(|| {
+            cal.start_index(&cal.moment(&now)).ok().map(|i| Probe::rank(cal, i))
+        })
+    }
+
+    /// Whether the midnight starting `date` has come by `now` (what
+    /// `start_of(date) <= now` tells in [`fire_at`]), for a covered date.
+    fn started(&mut self, date: NaiveDate) -> bool {
+        date <= self.cal.to_civil(&self.now).date()
+    }
+
+    /// Whether the midnight starting the `n`-th working day after `date`
+    /// has come by `now`; `None` when [`WorkCalendar::add_working_days`]
+    /// fails.
+    fn started_after(&mut self, date: NaiveDate, n: u32, rank: Option<Rank>) -> Option<bool> {
+        let rank = rank?;
+        if n == 0 {
+            return Some(self.started(date));
+        }
+        // The result is the working day of rank `through + n`.
+        let target = u64::from(rank.through) + u64::from(n);
+        if target > self.working_days() {
+            return None;
+        }
+        Some(match self.today() {
+            Some(today) => u64::from(today.through) >= target,
+            None => self.started(self.cal.add_working_days(date, n).ok()?),
+        })
+    }
+
+    /// Whether the midnight starting the `n`-th working day before `date`
+    /// has come by `now`; `None` when [`WorkCalendar::sub_working_days`]
+    /// fails.
+    fn started_before(&mut self, date: NaiveDate, n: u32, rank: Option<Rank>) -> Option<bool> {
+        let rank = rank?;
+        if n == 0 {
+            return Some(self.started(date));
+        }
+        // The result is the working day of rank `before - n + 1`.
+        let target = rank.before.checked_sub(n)? + 1;
+        Some(match self.today() {
+            Some(today) => today.through >= target,
+            None => self.started(self.cal.sub_working_days(date, n).ok()?),
+        })
+    }
+
+    /// The rank of a clock's due date, worked out once.
+    fn due_rank(&mut self, c: &ClockReading, d: Deadline) -> Option<Rank> {
+        let (slot, date) = match d {
+            Deadline::Promised => (0, c.promised_due.date),
+            Deadline::Statutory => (1, c.statutory_due.date),
+        };
+        match self.due[slot] {
+            Some(rank) => rank,
+            None => {
+                let rank = self.date_rank(date);
+                self.due[slot] = Some(rank);
+                rank
+            }
+        }
+    }
+
+    /// Whether `add_working_seconds(at, seconds)` succeeds, without
+    /// building the instant: the same count against the same tables.
+    fn can_add_working_seconds(&mut self, at: &DateTime<FixedOffset>, seconds: u64) -> bool {
+        let cal = self.cal;
+        let Ok(base) = cal.working_seconds_at(&cal.moment(at)) else {
+            return false;
+        };
+        let Some(target) = base.checked_add(seconds) else {
+            return false;
+        };
+        let day = u64::from(cal.office_hours().day_seconds());
+        if day == 0 {
+            return false;
+        }
+        let (whole, rest) = (target / day, target % day);
+        // The index of the working day the count ends on.
+        let k = if rest == 0 { whole.wrapping_sub(1) } else { whole };
+        k < self.working_days()
+    }
+
+    /// Whether the trigger may be met by `now`; false only when it is
+    /// surely not and working out its instant would not fail.
+    #[inline]
+    fn may_fire(&mut self, trigger: Trigger, obs: &Observation) -> bool {
+        let due = |c: &ClockReading, d: Deadline| match d {
+            Deadline::Promised => c.promised_due,
+            Deadline::Statutory => c.statutory_due,
+        };
+        match trigger {
+            Trigger::ShareUsed { deadline, percent } => match &obs.clock {
+                None => false,
+                // The statutory budget takes a calendar count that may fail.
+                Some(_) if deadline == Deadline::Statutory => true,
+                Some(c) if c.suspended || c.stopped => false,
+                Some(c) => {
+                    let needed = (u64::from(percent) * c.promised_budget_seconds).div_ceil(100);
+                    // Working time added after `c.at` ends after it, so
+                    // after `now` when the reading is not behind it.
+                    c.used_seconds >= needed
+                        || c.at < self.now
+                        || !self.can_add_working_seconds(&c.at, needed - c.used_seconds)
+                }
+            },
+            Trigger::RemainingAtMost { deadline, days } => match &obs.clock {
+                None => false,
+                Some(c) if c.suspended || c.stopped => false,
+                Some(c) => {
+                    let rank = self.due_rank(c, deadline);
+                    self.started_before(due(c, deadline).date, days, rank).unwrap_or(true)
+                }
+            },
+            Trigger::OverdueBy { deadline, days } => match &obs.clock {
+                None => false,
+                Some(c) => {
+                    let d = due(c, deadline);
+                    let running = !(c.suspended || c.stopped);
+                    if days == 0 {
+                        // Just after the deadline: not while it is to come.
+                        running && d.at < self.now
+                    } else {
+                        let rank = self.due_rank(c, deadline);
+                        match self.started_after(d.date, days, rank) {
+                            // Also never before just after the deadline.
+                            Some(started) => running && d.at < self.now && started,
+                            None => true,
+                        }
+                    }
+                }
+            },
+            Trigger::StuckFor { days } => {
+                let entered = self.cal.to_civil(&obs.state_since).date();
+                let rank = self.date_rank(entered);
+                self.started_after(entered, days, rank).unwrap_or(true)
+            }
+            Trigger::VisitsAtLeast { visits } => obs.visits >= visits,
+            Trigger::NoFeedback { days } => match obs.feedback_due {
+                None => false,
+                Some(due) if days == 0 => due < self.now,
+                Some(due) => {
+                    let day = self.cal.to_civil(&due).date();
+                    let rank = self.date_rank(day);
+                    self.started_after(day, days, rank).unwrap_or(true)
+                }
+            },
+            Trigger::OrderIgnored => obs.order_due.is_some_and(|due| due < self.now),
+        }
+    }
 }
 
 impl EscalationPolicy {
@@ -295,34 +571,146 @@ impl EscalationPolicy {
         now: DateTime<FixedOffset>,
     ) -> Result<Vec<Notice>, EscalationError> {
         let mut notices = Vec::new();
+        self.evaluate_into(obs, log, cal, now, &mut notices)?;
+        Ok(notices)
+    }
+
+    /// [`evaluate`](Self::evaluate) into a buffer the caller keeps: appends
+    /// the notices due at `now`, in the same order, to `out` and leaves what
+    /// it already held. A sweep over many subjects reuses one `Vec` and
+    /// allocates nothing for subjects with nothing due.
+    ///
+    /// # Errors
+    ///
+    /// As for [`evaluate`](Self::evaluate); `out` is then left as it was.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::escalation::{Action, EscalationPolicy, Observation, SubjectKind, SupervisionLog};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let policy = EscalationPolicy::default();
+    /// let now = at("2026-03-06T09:00:00+08:00");
+    /// let mut late = Observation::new(SubjectKind::Ticket, at("2026-03-02T09:00:00+08:00"));
+    /// late.feedback_due = Some(at("2026-03-05T17:30:00+08:00"));
+    /// let mut calm = late.clone();
+    /// calm.feedback_due = Some(at("2026-03-09T17:30:00+08:00"));
+    /// let log = SupervisionLog::new();
+    /// let mut notices = Vec::new();
+    /// for obs in [&late, &calm] {
+    ///     notices.clear();
+    ///     policy.evaluate_into(obs, &log, &cal, now, &mut notices)?;
+    ///     assert_eq!(notices, policy.evaluate(obs, &log, &cal, now)?);
+    /// }
+    /// assert!(notices.is_empty());
+    /// # Ok::<(), shenpi::escalation::EscalationError>(())
+    /// ```
+    pub fn evaluate_into(
+        &self,
+        obs: &Observation,
+        log: &SupervisionLog,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
         if !obs.open {
-            return Ok(notices);
+            return Ok(());
         }
+        let rules = self.rules();
+        if rules.len() > u64::BITS as usize {
+            return self.evaluate_each_into(obs, log, cal, now, out);
+        }
+        // The rules that may fire by `now` and watch this kind of subject;
+        // every other rule is known not to fire, without an error, so it
+        // needs neither the log nor its exact instant.
+        let mut probe = Probe::new(cal, now);
+        let mut candidates = 0u64;
+        for (i, rule) in rules.iter().enumerate() {
+            if !probe.may_fire(rule.trigger(), obs) {
+                debug_assert!(
+                    matches!(fire_at(rule.trigger(), obs, cal, now), Ok(at) if at.is_none_or(|at| at > now)),
+                    "rule {} was screened out but fires or fails at {now}",
+                    rule.id()
+                );
+                continue;
+            }
+            if rule.watches(obs.kind) {
+                candidates |= 1 << i;
+            }
+        }
+        if candidates == 0 {
+            return Ok(());
+        }
+        let mut pending = candidates & !fired_among(rules, log, obs.cycle, candidates);
+        let start = out.len();
+        while pending != 0 {
+            let i = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
+            if let Err(e) = self.push_if_due(&rules[i], obs, cal, now, out) {
+                out.truncate(start);
+                return Err(e);
+            }
+        }
+        sort_notices(&mut out[start..]);
+        Ok(())
+    }
+
+    /// [`evaluate_into`](Self::evaluate_into) rule by rule, for policies
+    /// with more rules than the fast path tracks.
+    fn evaluate_each_into(
+        &self,
+        obs: &Observation,
+        log: &SupervisionLog,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
+        let start = out.len();
         for rule in self.rules() {
             if !rule.watches(obs.kind) || log.has_fired(rule.id(), obs.cycle) {
                 continue;
             }
-            if let Some(at) = fire_at(rule.trigger(), obs, cal, now)? {
-                if at <= now {
-                    let meeting = if rule.action() == Action::ReferToJointMeeting {
-                        let day = cal.to_civil(&now).date();
-                        Some(self.meetings().joint.next_on_or_after(cal, day)?)
-                    } else {
-                        None
-                    };
-                    notices.push(Notice {
-                        rule: rule.id().clone(),
-                        level: rule.level(),
-                        action: rule.action(),
-                        cycle: obs.cycle,
-                        due_at: at,
-                        meeting,
-                    });
-                }
+            if let Err(e) = self.push_if_due(rule, obs, cal, now, out) {
+                out.truncate(start);
+                return Err(e);
             }
         }
-        notices.sort_by(|a, b| (a.level, a.action, &a.rule).cmp(&(b.level, b.action, &b.rule)));
-        Ok(notices)
+        sort_notices(&mut out[start..]);
+        Ok(())
+    }
+
+    /// Pushes `rule`'s notice when its trigger is met by `now`.
+    fn push_if_due(
+        &self,
+        rule: &Rule,
+        obs: &Observation,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
+        if let Some(at) = fire_at(rule.trigger(), obs, cal, now)? {
+            if at <= now {
+                let meeting = if rule.action() == Action::ReferToJointMeeting {
+                    let day = cal.to_civil(&now).date();
+                    Some(self.meetings().joint.next_on_or_after(cal, day)?)
+                } else {
+                    None
+                };
+                out.push(Notice {
+                    rule: rule.id().clone(),
+                    level: rule.level(),
+                    action: rule.action(),
+                    cycle: obs.cycle,
+                    due_at: at,
+                    meeting,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The instant the next rule will fire for the subject if nothing else
@@ -359,5 +747,59 @@ impl EscalationPolicy {
             }
         }
         Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta};
+
+    use super::*;
+    use crate::limit::{LegalClock, SuspensionKind, Thresholds, TimeLimit};
+
+    /// The screened path gives what the rule-by-rule path gives, notices
+    /// and errors alike, up to the end of the calendar's years.
+    #[test]
+    fn screening_agrees_with_rule_by_rule_evaluation() {
+        let cal = WorkCalendar::china();
+        let policy = EscalationPolicy::default();
+        let at = |s| DateTime::parse_from_rfc3339(s).expect("a valid instant");
+        let mut checked = (0, 0);
+        for (accepted, promised, statutory) in [
+            ("2026-02-13T10:00:00+08:00", 3, 20),
+            ("2026-09-28T16:00:00+08:00", 10, 20),
+            ("2026-12-01T09:00:00+08:00", 7, 15),
+            ("2026-12-18T10:00:00+08:00", 3, 5),
+            ("2026-12-28T15:00:00Z", 1, 2),
+        ] {
+            let start = at(accepted);
+            let limits = (TimeLimit::working_days(promised), TimeLimit::working_days(statutory));
+            let mut clock = LegalClock::start(start, limits.0, limits.1).expect("valid limits");
+            let mut suspended = clock.clone();
+            let pause = start + TimeDelta::days(3);
+            suspended.suspend(SuspensionKind::Correction, pause).expect("after the start");
+            suspended.resume(pause + TimeDelta::days(5)).expect("after the suspension");
+            clock.extend(2, start + TimeDelta::days(1)).expect("after the start");
+            for clock in [&clock, &suspended] {
+                let mut log = SupervisionLog::new();
+                for step in 0..150 {
+                    let now = start + TimeDelta::hours(7 * step);
+                    let mut obs = Observation::new(SubjectKind::Case, start);
+                    obs.clock = clock.reading(&cal, now, &Thresholds::default()).ok();
+                    let fast = policy.evaluate(&obs, &log, &cal, now);
+                    let mut each = Vec::new();
+                    let slow =
+                        policy.evaluate_each_into(&obs, &log, &cal, now, &mut each).map(|()| each);
+                    assert_eq!(fast, slow, "accepted {accepted}, read at {now}");
+                    checked.0 += 1;
+                    match fast {
+                        Ok(notices) if step % 3 == 0 => log.record(notices),
+                        Ok(_) => {}
+                        Err(_) => checked.1 += 1,
+                    }
+                }
+            }
+        }
+        assert!(checked.1 > 0, "some evaluations run past the calendar: {checked:?}");
     }
 }

@@ -9,6 +9,8 @@ mod case;
 mod case_props;
 mod catalog;
 mod catalog_props;
+mod escalation;
+mod escalation_props;
 mod graph;
 mod graph_props;
 mod limit;
