@@ -6,6 +6,7 @@ use crate::catalog::CatalogError;
 use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
+use crate::ticket::TicketError;
 
 /// Any error from shenpi. Functions return their module's own error type;
 /// `?` converts it into this one where a caller mixes modules.
@@ -44,6 +45,10 @@ pub enum Error {
     /// An actor, role policy or transition table was refused.
     #[error(transparent)]
     Machine(#[from] MachineError),
+    /// A complaint ticket refused a command, a history, a snapshot or a
+    /// deadline configuration.
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].
