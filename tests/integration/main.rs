@@ -14,3 +14,4 @@ mod graph_props;
 mod limit;
 mod machine;
 mod strategies;
+mod ticket;
