@@ -15,3 +15,4 @@ mod limit;
 mod machine;
 mod strategies;
 mod ticket;
+mod ticket_props;
