@@ -425,6 +425,22 @@ impl fmt::Display for TicketCommandKind {
 
 /// A command with who issued it and when: the unit a ticket's history is
 /// made of.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::machine::{Actor, ActorId, Role};
+/// use shenpi::ticket::{TicketCommand, TicketEvent};
+///
+/// let event = TicketEvent::new(
+///     Actor::new(ActorId::new("ent-9")?, Role::Applicant),
+///     DateTime::parse_from_rfc3339("2026-03-05T10:00:00+08:00")?,
+///     TicketCommand::Feedback { satisfaction: 2 },
+/// );
+/// assert!(serde_json::to_string(&event)?.contains(r#""payload":{"command":"feedback","satisfaction":2}"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type TicketEvent = Envelope<TicketCommand>;
 
 #[cfg(test)]

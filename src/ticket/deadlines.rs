@@ -3,6 +3,14 @@ use serde::{Deserialize, Serialize};
 use super::{TicketClass, TicketError, TicketSource};
 
 /// The longest feedback deadline a configuration may set, in working days.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::ticket::{FeedbackDeadlines, MAX_FEEDBACK_DAYS};
+///
+/// assert!(FeedbackDeadlines::new(0, 0, 3, 5, 0, MAX_FEEDBACK_DAYS + 1).is_err());
+/// ```
 pub const MAX_FEEDBACK_DAYS: u32 = 60;
 
 /// Feedback deadlines (反馈时限) in working days after the day a ticket is

@@ -17,6 +17,10 @@ type Instant = DateTime<FixedOffset>;
 
 /// The record of one accepted command: the state before and after, the
 /// command's kind and its instant.
+///
+/// # Example
+///
+/// See [`Ticket::open`]: it returns the first one.
 pub type TicketTransition = Transition<TicketStateKind, TicketCommandKind>;
 
 /// A complaint ticket: a 办不成事 request, a tea-meeting complaint, a
