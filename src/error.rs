@@ -3,6 +3,7 @@
 use crate::calendar::CalendarError;
 use crate::case::CaseError;
 use crate::catalog::CatalogError;
+use crate::escalation::EscalationError;
 use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
@@ -33,6 +34,9 @@ pub enum Error {
     /// A case refused a command, a history or a snapshot.
     #[error(transparent)]
     Case(#[from] CaseError),
+    /// An escalation policy, meeting cadence or evaluation failed.
+    #[error(transparent)]
+    Escalation(#[from] EscalationError),
     /// An approval graph, its plan or its run refused.
     #[error(transparent)]
     Graph(#[from] GraphError),

@@ -57,6 +57,7 @@ mod error;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
+pub mod escalation;
 pub mod graph;
 pub mod limit;
 pub mod machine;

@@ -211,6 +211,15 @@ pub struct ClockReading {
     pub remaining_statutory_days: i64,
     /// Share of the promised time used, suspensions excluded (1.0 = all).
     pub used_share: f64,
+    /// When the clock started.
+    pub started: DateTime<FixedOffset>,
+    /// Working seconds used, suspensions excluded.
+    pub used_seconds: u64,
+    /// Working seconds from the start to the promised deadline,
+    /// suspensions excluded: what `used_share` divides by.
+    pub promised_budget_seconds: u64,
+    /// Working seconds suspended so far.
+    pub suspended_seconds: u64,
     /// Whether the clock is suspended at `at`.
     pub suspended: bool,
     /// Whether the clock has stopped by `at`.
@@ -850,6 +859,10 @@ impl LegalClock {
             remaining_promised_days,
             remaining_statutory_days,
             used_share: if budget == 0 { 1.0 } else { used as f64 / budget as f64 },
+            started: self.started,
+            used_seconds: used,
+            promised_budget_seconds: budget,
+            suspended_seconds: c.suspended_seconds,
             suspended: self
                 .suspensions
                 .iter()

@@ -1,0 +1,523 @@
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Action, EscalationError, Level, Meetings};
+use crate::limit::Deadline;
+use crate::machine::Named;
+
+/// The id of a rule, unique in its policy.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::escalation::RuleId;
+///
+/// assert_eq!(RuleId::new("yellow-card")?.as_str(), "yellow-card");
+/// # Ok::<(), shenpi::escalation::EscalationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RuleId(String);
+
+impl RuleId {
+    /// A rule id from text.
+    ///
+    /// # Errors
+    ///
+    /// [`EscalationError::EmptyRuleId`] for blank text.
+    ///
+    /// # Example
+    ///
+    /// See [`RuleId`].
+    pub fn new(id: &str) -> Result<RuleId, EscalationError> {
+        if id.trim().is_empty() {
+            return Err(EscalationError::EmptyRuleId);
+        }
+        Ok(RuleId(id.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RuleId {
+    type Error = EscalationError;
+
+    fn try_from(id: String) -> Result<Self, EscalationError> {
+        RuleId::new(&id)
+    }
+}
+
+impl From<RuleId> for String {
+    fn from(id: RuleId) -> Self {
+        id.0
+    }
+}
+
+/// When a rule fires. Every trigger has an exact firing instant given what
+/// is known at `now`, which is what [`EscalationPolicy::next_due`] reports.
+///
+/// In JSON: `{"when": "share_used", "deadline": "promised", "percent": 50}`
+/// and so on.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::escalation::Trigger;
+/// use shenpi::limit::Deadline;
+///
+/// let t: Trigger = serde_json::from_str(r#"{"when": "overdue_by", "deadline": "statutory", "days": 0}"#)?;
+/// assert_eq!(t, Trigger::OverdueBy { deadline: Deadline::Statutory, days: 0 });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "when", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Trigger {
+    /// At least `percent` of the time to `deadline` is used (suspended time
+    /// excluded): from the instant the working time used reaches it.
+    ShareUsed {
+        /// Which deadline's time.
+        deadline: Deadline,
+        /// The share, 0–100.
+        percent: u32,
+    },
+    /// At most `days` working days remain to `deadline`: from the start of
+    /// the day on which that becomes true.
+    RemainingAtMost {
+        /// Which deadline.
+        deadline: Deadline,
+        /// Working days remaining.
+        days: u32,
+    },
+    /// `deadline` has passed by at least `days` working days: 0 means just
+    /// after the deadline; `n` the start of the n-th working day after its
+    /// last day.
+    OverdueBy {
+        /// Which deadline.
+        deadline: Deadline,
+        /// Working days overdue.
+        days: u32,
+    },
+    /// In the same state for at least `days` working days: from the start
+    /// of the `days`-th working day after the day it entered the state.
+    StuckFor {
+        /// Working days in one state.
+        days: u32,
+    },
+    /// The applicant came (or was sent back) at least `visits` times
+    /// (多次跑腿).
+    VisitsAtLeast {
+        /// Visits.
+        visits: u32,
+    },
+    /// No feedback `days` working days after the feedback deadline (0: just
+    /// after it).
+    NoFeedback {
+        /// Working days past the feedback deadline.
+        days: u32,
+    },
+    /// A supervision order (督办) was ignored past its own deadline.
+    OrderIgnored,
+}
+
+/// The kinds of subject a rule watches.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::escalation::SubjectKind;
+///
+/// assert_eq!(serde_json::to_string(&SubjectKind::GraphStep)?, r#""graph_step""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// A case (办件).
+    Case,
+    /// A step of a parallel-approval run.
+    GraphStep,
+    /// A complaint or problem ticket.
+    Ticket,
+}
+
+impl SubjectKind {
+    /// Every kind.
+    pub const ALL: [SubjectKind; 3] =
+        [SubjectKind::Case, SubjectKind::GraphStep, SubjectKind::Ticket];
+}
+
+/// One rule of a policy: a trigger, the level on the ladder it brings the
+/// subject to, the action taken, and the kinds of subject it watches.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::escalation::{Action, Level, Rule, RuleId, Trigger};
+/// use shenpi::limit::Deadline;
+///
+/// let rule = Rule::new(
+///     RuleId::new("red-card")?,
+///     Trigger::OverdueBy { deadline: Deadline::Statutory, days: 0 },
+///     Level::CitySupervision,
+///     Action::RedCard,
+/// );
+/// assert_eq!(rule.level(), Level::CitySupervision);
+/// # Ok::<(), shenpi::escalation::EscalationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rule {
+    id: RuleId,
+    trigger: Trigger,
+    level: Level,
+    action: Action,
+    subjects: BTreeSet<SubjectKind>,
+}
+
+impl Rule {
+    /// A rule watching every kind of subject.
+    ///
+    /// # Example
+    ///
+    /// See [`Rule`].
+    pub fn new(id: RuleId, trigger: Trigger, level: Level, action: Action) -> Rule {
+        Rule { id, trigger, level, action, subjects: SubjectKind::ALL.into_iter().collect() }
+    }
+
+    /// The same rule watching only `subjects`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::escalation::{Action, Level, Rule, RuleId, SubjectKind, Trigger};
+    ///
+    /// let rule = Rule::new(RuleId::new("feedback")?, Trigger::NoFeedback { days: 0 }, Level::SpecialTeam, Action::Reminder)
+    ///     .for_subjects([SubjectKind::Ticket]);
+    /// assert!(rule.watches(SubjectKind::Ticket));
+    /// assert!(!rule.watches(SubjectKind::Case));
+    /// # Ok::<(), shenpi::escalation::EscalationError>(())
+    /// ```
+    pub fn for_subjects<I: IntoIterator<Item = SubjectKind>>(mut self, subjects: I) -> Rule {
+        self.subjects = subjects.into_iter().collect();
+        self
+    }
+
+    /// The rule's id.
+    pub fn id(&self) -> &RuleId {
+        &self.id
+    }
+
+    /// When it fires.
+    pub fn trigger(&self) -> Trigger {
+        self.trigger
+    }
+
+    /// The level it brings the subject to.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// What it does.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// Whether it watches subjects of this kind.
+    pub fn watches(&self, kind: SubjectKind) -> bool {
+        self.subjects.contains(&kind)
+    }
+}
+
+/// An escalation policy as data: rules and the meetings that referrals go
+/// to. Built with [`EscalationPolicy::new`] or decoded from JSON through the
+/// same checks.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::escalation::{Action, EscalationPolicy};
+///
+/// let policy = EscalationPolicy::default();
+/// assert!(policy.rules().iter().any(|r| r.action() == Action::RedCard));
+/// let json = serde_json::to_string(&policy)?;
+/// assert_eq!(serde_json::from_str::<EscalationPolicy>(&json)?, policy);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawPolicy", into = "RawPolicy")]
+pub struct EscalationPolicy {
+    rules: Vec<Rule>,
+    meetings: Meetings,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    trigger: Trigger,
+    level: String,
+    action: String,
+    #[serde(default = "all_subjects")]
+    subjects: BTreeSet<SubjectKind>,
+}
+
+fn all_subjects() -> BTreeSet<SubjectKind> {
+    SubjectKind::ALL.into_iter().collect()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    meetings: Meetings,
+}
+
+impl FromStr for Level {
+    type Err = ();
+
+    fn from_str(name: &str) -> Result<Level, ()> {
+        Level::ALL.into_iter().find(|l| l.name() == name).ok_or(())
+    }
+}
+
+impl FromStr for Action {
+    type Err = ();
+
+    fn from_str(name: &str) -> Result<Action, ()> {
+        Action::ALL.into_iter().find(|a| a.name() == name).ok_or(())
+    }
+}
+
+impl TryFrom<RawPolicy> for EscalationPolicy {
+    type Error = EscalationError;
+
+    fn try_from(raw: RawPolicy) -> Result<Self, EscalationError> {
+        let mut rules = Vec::with_capacity(raw.rules.len());
+        for r in raw.rules {
+            let level = r.level.parse().map_err(|()| EscalationError::UnknownLevel {
+                rule: r.id.clone(),
+                level: r.level.clone(),
+            })?;
+            let action = r.action.parse().map_err(|()| EscalationError::UnknownAction {
+                rule: r.id.clone(),
+                action: r.action.clone(),
+            })?;
+            rules.push(Rule {
+                id: RuleId::new(&r.id)?,
+                trigger: r.trigger,
+                level,
+                action,
+                subjects: r.subjects,
+            });
+        }
+        EscalationPolicy::new(rules, raw.meetings)
+    }
+}
+
+impl From<EscalationPolicy> for RawPolicy {
+    fn from(p: EscalationPolicy) -> Self {
+        RawPolicy {
+            rules: p
+                .rules
+                .into_iter()
+                .map(|r| RawRule {
+                    id: r.id.0,
+                    trigger: r.trigger,
+                    level: r.level.name().to_owned(),
+                    action: r.action.name().to_owned(),
+                    subjects: r.subjects,
+                })
+                .collect(),
+            meetings: p.meetings,
+        }
+    }
+}
+
+impl EscalationPolicy {
+    /// A policy from its rules and meetings.
+    ///
+    /// # Errors
+    ///
+    /// [`EscalationError::DuplicateRule`], [`EscalationError::PercentOutOfRange`],
+    /// [`EscalationError::ThresholdsOutOfOrder`] (a more severe action at a
+    /// lower share of the same deadline), [`EscalationError::NeverFires`]
+    /// (a rule watching no subject) or [`EscalationError::InvalidCadence`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::escalation::{Action, EscalationPolicy, Level, Meetings, Rule, RuleId, Trigger};
+    /// use shenpi::limit::Deadline;
+    ///
+    /// let share = |id, percent, action| {
+    ///     Rule::new(RuleId::new(id).unwrap(), Trigger::ShareUsed { deadline: Deadline::Promised, percent }, Level::Handler, action)
+    /// };
+    /// let err = EscalationPolicy::new(
+    ///     vec![share("yellow", 90, Action::YellowWarning), share("red", 50, Action::RedWarning)],
+    ///     Meetings::default(),
+    /// )
+    /// .unwrap_err();
+    /// assert_eq!(err.to_string(), "rule red (red_warning) fires at 50%, before the milder rule yellow at 90%");
+    /// ```
+    pub fn new(rules: Vec<Rule>, meetings: Meetings) -> Result<EscalationPolicy, EscalationError> {
+        let mut seen = BTreeSet::new();
+        for rule in &rules {
+            if !seen.insert(rule.id.clone()) {
+                return Err(EscalationError::DuplicateRule { rule: rule.id.clone() });
+            }
+            if rule.subjects.is_empty() {
+                return Err(EscalationError::NeverFires { rule: rule.id.clone() });
+            }
+            if let Trigger::ShareUsed { percent, .. } = rule.trigger {
+                if percent > 100 {
+                    return Err(EscalationError::PercentOutOfRange {
+                        rule: rule.id.clone(),
+                        percent,
+                    });
+                }
+            }
+        }
+        for a in &rules {
+            for b in &rules {
+                if let (
+                    Trigger::ShareUsed { deadline: da, percent: pa },
+                    Trigger::ShareUsed { deadline: db, percent: pb },
+                ) = (a.trigger, b.trigger)
+                {
+                    if da == db && a.action > b.action && pa < pb {
+                        return Err(EscalationError::ThresholdsOutOfOrder {
+                            rule: a.id.clone(),
+                            action: a.action,
+                            percent: pa,
+                            milder: b.id.clone(),
+                            milder_percent: pb,
+                        });
+                    }
+                }
+            }
+        }
+        for cadence in [meetings.routine, meetings.thematic, meetings.joint, meetings.tea] {
+            cadence.check()?;
+        }
+        Ok(EscalationPolicy { rules, meetings })
+    }
+
+    /// The rules, in the order given.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The meetings referrals go to.
+    pub fn meetings(&self) -> &Meetings {
+        &self.meetings
+    }
+}
+
+impl Default for EscalationPolicy {
+    /// The common local defaults of DOMAIN §4: a prompt one working day
+    /// before the promised deadline; yellow and red warnings at 50% and 90%
+    /// of the promised time; a yellow card when the promised deadline
+    /// passes; a reminder notice (催办) the day after, copied to the
+    /// department head; referral to the joint meeting three working days
+    /// late; public criticism five working days after the reminder; a red
+    /// card when the statutory deadline passes or a supervision order is
+    /// ignored; a supervision order after three visits; and, for tickets, a
+    /// reminder when feedback is late and a supervision order five working
+    /// days later.
+    fn default() -> Self {
+        use Action::*;
+        use Deadline::{Promised, Statutory};
+        use Level::*;
+        let rule = |id: &str, trigger, level, action| Rule {
+            id: RuleId(id.to_owned()),
+            trigger,
+            level,
+            action,
+            subjects: all_subjects(),
+        };
+        let tickets = [SubjectKind::Ticket].into_iter().collect::<BTreeSet<_>>();
+        let rules = vec![
+            rule(
+                "prompt",
+                Trigger::RemainingAtMost { deadline: Promised, days: 1 },
+                Handler,
+                Prompt,
+            ),
+            rule(
+                "yellow-warning",
+                Trigger::ShareUsed { deadline: Promised, percent: 50 },
+                Handler,
+                YellowWarning,
+            ),
+            rule(
+                "red-warning",
+                Trigger::ShareUsed { deadline: Promised, percent: 90 },
+                DepartmentHead,
+                RedWarning,
+            ),
+            rule(
+                "yellow-card",
+                Trigger::OverdueBy { deadline: Promised, days: 0 },
+                DepartmentHead,
+                YellowCard,
+            ),
+            rule(
+                "reminder",
+                Trigger::OverdueBy { deadline: Promised, days: 1 },
+                DepartmentHead,
+                Reminder,
+            ),
+            rule(
+                "joint-meeting",
+                Trigger::OverdueBy { deadline: Promised, days: 3 },
+                SpecialTeam,
+                ReferToJointMeeting,
+            ),
+            rule(
+                "public-criticism",
+                Trigger::OverdueBy { deadline: Promised, days: 6 },
+                Accountability,
+                PublicCriticism,
+            ),
+            rule(
+                "red-card",
+                Trigger::OverdueBy { deadline: Statutory, days: 0 },
+                CitySupervision,
+                RedCard,
+            ),
+            rule("order-ignored", Trigger::OrderIgnored, CitySupervision, RedCard),
+            rule(
+                "many-visits",
+                Trigger::VisitsAtLeast { visits: 3 },
+                SpecialTeam,
+                SupervisionOrder,
+            ),
+            Rule {
+                subjects: tickets.clone(),
+                ..rule("feedback-late", Trigger::NoFeedback { days: 0 }, SpecialTeam, Reminder)
+            },
+            Rule {
+                subjects: tickets,
+                ..rule(
+                    "feedback-still-late",
+                    Trigger::NoFeedback { days: 5 },
+                    CitySupervision,
+                    SupervisionOrder,
+                )
+            },
+        ];
+        EscalationPolicy { rules, meetings: Meetings::default() }
+    }
+}
