@@ -7,6 +7,7 @@ use crate::escalation::EscalationError;
 use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
+use crate::project::ProjectError;
 use crate::ticket::TicketError;
 
 /// Any error from shenpi. Functions return their module's own error type;
@@ -37,6 +38,9 @@ pub enum Error {
     /// An escalation policy, meeting cadence or evaluation failed.
     #[error(transparent)]
     Escalation(#[from] EscalationError),
+    /// A key project refused.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
     /// An approval graph, its plan or its run refused.
     #[error(transparent)]
     Graph(#[from] GraphError),

@@ -61,6 +61,7 @@ pub mod escalation;
 pub mod graph;
 pub mod limit;
 pub mod machine;
+pub mod project;
 pub mod ticket;
 
 pub use error::{Error, Result};
