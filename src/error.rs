@@ -7,6 +7,8 @@ use crate::escalation::EscalationError;
 use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
+use crate::project::ProjectError;
+use crate::ticket::TicketError;
 
 /// Any error from shenpi. Functions return their module's own error type;
 /// `?` converts it into this one where a caller mixes modules.
@@ -36,6 +38,9 @@ pub enum Error {
     /// An escalation policy, meeting cadence or evaluation failed.
     #[error(transparent)]
     Escalation(#[from] EscalationError),
+    /// A key project refused.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
     /// An approval graph, its plan or its run refused.
     #[error(transparent)]
     Graph(#[from] GraphError),
@@ -48,6 +53,10 @@ pub enum Error {
     /// An actor, role policy or transition table was refused.
     #[error(transparent)]
     Machine(#[from] MachineError),
+    /// A complaint ticket refused a command, a history, a snapshot or a
+    /// deadline configuration.
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].

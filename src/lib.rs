@@ -37,6 +37,9 @@
 //! - [`machine`]: what every state machine shares: actors and roles, role
 //!   policies, recorded commands (envelopes), transition records, and
 //!   transition tables with their Mermaid diagrams.
+//! - [`ticket`]: complaint tickets (办不成事, tea-meeting complaints,
+//!   key-project problems, bad reviews) with classes, transfers to
+//!   departments, feedback deadlines, reopening and appeals.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -58,6 +61,8 @@ pub mod escalation;
 pub mod graph;
 pub mod limit;
 pub mod machine;
+pub mod project;
+pub mod ticket;
 
 pub use error::{Error, Result};
 

@@ -93,6 +93,9 @@ pub enum EscalationError {
     /// A case could not be observed.
     #[error(transparent)]
     Case(#[from] crate::case::CaseError),
+    /// A ticket could not be observed.
+    #[error(transparent)]
+    Ticket(#[from] crate::ticket::TicketError),
     /// A graph-run step could not be observed (an unknown step, or a run
     /// that does not fit its graph).
     #[error(transparent)]

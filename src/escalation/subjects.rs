@@ -103,3 +103,26 @@ impl Supervised for RunStep<'_> {
         Ok(obs)
     }
 }
+
+/// A ticket is watched through its feedback deadline, its visits and its
+/// cycle (one more each time it is reopened).
+///
+/// # Example
+///
+/// See the crate's `cant_get_it_done_window` example.
+impl Supervised for crate::ticket::Ticket {
+    fn observe(
+        &self,
+        cal: &WorkCalendar,
+        _now: DateTime<FixedOffset>,
+    ) -> Result<Observation, EscalationError> {
+        let mut obs = Observation::new(SubjectKind::Ticket, self.state_since());
+        obs.open = self.is_open();
+        obs.cycle = self.cycle();
+        obs.visits = self.visits();
+        if !self.feedback_given() {
+            obs.feedback_due = self.checked_feedback_due(cal)?;
+        }
+        Ok(obs)
+    }
+}

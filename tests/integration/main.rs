@@ -15,4 +15,7 @@ mod graph;
 mod graph_props;
 mod limit;
 mod machine;
+mod project;
 mod strategies;
+mod ticket;
+mod ticket_props;

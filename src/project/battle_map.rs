@@ -1,0 +1,181 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{KeyProject, ProjectError, ProjectId, ProjectLevel, Subject};
+use crate::calendar::WorkCalendar;
+use crate::catalog::DepartmentId;
+use crate::escalation::{Level, RunStep, Supervised};
+use crate::graph::{RunState, StepId};
+use crate::machine::ActorId;
+use crate::ticket::{Owner, TicketId};
+
+/// An open problem on the battle map, with who answers for it.
+///
+/// # Example
+///
+/// See [`BattleMap`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OpenProblem {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// What the problem is.
+    pub subject: String,
+    /// Each department's owner, measure deadline and whether it is late.
+    pub owners: Vec<ProblemOwner>,
+}
+
+/// One department's part in an open problem.
+///
+/// # Example
+///
+/// See [`BattleMap`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProblemOwner {
+    /// The department.
+    pub department: DepartmentId,
+    /// Who answers for it.
+    pub owner: Owner,
+    /// The deadline.
+    pub deadline: DateTime<FixedOffset>,
+    /// Whether the deadline has passed unresolved.
+    pub overdue: bool,
+}
+
+/// One project's line on the battle map.
+///
+/// # Example
+///
+/// See [`BattleMap`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BattleMapRow {
+    /// The project.
+    pub project: ProjectId,
+    /// Its name.
+    pub name: String,
+    /// Provincial or municipal.
+    pub level: ProjectLevel,
+    /// The enterprise.
+    pub enterprise: String,
+    /// Its agent.
+    pub agent: ActorId,
+    /// The run's state.
+    pub state: RunState,
+    /// The current stage: the first with a step still pending.
+    pub stage: Option<String>,
+    /// The next deadline of a step under way or a problem's measure, and
+    /// what it belongs to.
+    pub next_deadline: Option<(Subject, DateTime<FixedOffset>)>,
+    /// Steps under way past their limit.
+    pub overdue_steps: Vec<StepId>,
+    /// The forecast finish of the approvals.
+    pub forecast_finish: NaiveDate,
+    /// Open problems with their owners.
+    pub open_problems: Vec<OpenProblem>,
+    /// The highest escalation level reached.
+    pub highest_level: Option<Level>,
+}
+
+/// The battle map (挂图作战) of a set of key projects at one instant: one
+/// row per project, serde data for a portal's dashboard.
+///
+/// # Example
+///
+/// See the crate's `key_project_board` example.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BattleMap {
+    /// The instant of the map.
+    pub at: DateTime<FixedOffset>,
+    /// One row per project, in the order given.
+    pub rows: Vec<BattleMapRow>,
+}
+
+impl BattleMap {
+    /// The map of `projects` at `now`.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError`] when a run or a subject cannot be read.
+    pub fn new<'a, I>(
+        projects: I,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<BattleMap, ProjectError>
+    where
+        I: IntoIterator<Item = &'a KeyProject>,
+    {
+        let mut rows = Vec::new();
+        for p in projects {
+            rows.push(row(p, cal, now)?);
+        }
+        Ok(BattleMap { at: now, rows })
+    }
+}
+
+fn row(
+    p: &KeyProject,
+    cal: &WorkCalendar,
+    now: DateTime<FixedOffset>,
+) -> Result<BattleMapRow, ProjectError> {
+    let graph = p.graph();
+    let run = p.run();
+    let snapshot = run.snapshot(graph, cal, now)?;
+    let pending: Vec<bool> = run.statuses(graph).map(|(_, s)| s.is_pending()).collect();
+    let stage = graph.stages().iter().find(|stage| {
+        graph
+            .steps()
+            .iter()
+            .zip(&pending)
+            .any(|(step, &open)| open && step.stage() == Some(stage.id()))
+    });
+    let mut next: Option<(Subject, DateTime<FixedOffset>)> = None;
+    let mut consider = |subject: Subject, at: DateTime<FixedOffset>| {
+        if next.as_ref().is_none_or(|(_, n)| at < *n) {
+            next = Some((subject, at));
+        }
+    };
+    for step in graph.steps() {
+        let obs = RunStep::new(graph, run, step.id()).observe(cal, now)?;
+        if let (true, Some(clock)) = (obs.open, obs.clock) {
+            consider(Subject::Step { step: step.id().clone() }, clock.promised_due.at);
+        }
+    }
+    let mut open_problems = Vec::new();
+    for t in p.problems().iter().filter(|t| t.is_open()) {
+        let owners: Vec<ProblemOwner> = t
+            .current_assignments()
+            .filter(|a| !a.is_resolved())
+            .map(|a| ProblemOwner {
+                department: a.department.clone(),
+                owner: a.owner.clone(),
+                deadline: a.deadline,
+                overdue: a.is_overdue(now),
+            })
+            .collect();
+        for o in &owners {
+            consider(Subject::Problem { ticket: t.id().clone() }, o.deadline);
+        }
+        open_problems.push(OpenProblem {
+            ticket: t.id().clone(),
+            subject: t.subject().to_owned(),
+            owners,
+        });
+    }
+    Ok(BattleMapRow {
+        project: p.id().clone(),
+        name: p.name().to_owned(),
+        level: p.level(),
+        enterprise: p.enterprise().to_owned(),
+        agent: p.agent().clone(),
+        state: run.state(),
+        stage: stage.map(|s| s.name().to_owned()),
+        next_deadline: next,
+        overdue_steps: snapshot.overdue,
+        forecast_finish: snapshot.forecast_finish,
+        open_problems,
+        highest_level: p.highest_level(),
+    })
+}

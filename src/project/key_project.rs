@@ -1,0 +1,398 @@
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkCalendar;
+use crate::escalation::{
+    EscalationError, EscalationPolicy, Notice, RunStep, Supervised, SupervisionLog,
+};
+use crate::graph::{ApprovalGraph, GraphRun, RunError, RunEvent, RunTransition, StepId};
+use crate::machine::ActorId;
+use crate::ticket::{Ticket, TicketId};
+
+/// The id of a key project.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::project::ProjectId;
+///
+/// assert_eq!(ProjectId::new("NP-2026-007")?.as_str(), "NP-2026-007");
+/// assert!(ProjectId::new(" ").is_err());
+/// # Ok::<(), shenpi::project::ProjectError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProjectId(Arc<str>);
+
+impl ProjectId {
+    /// A project id from text.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::EmptyId`] for blank text.
+    pub fn new(id: &str) -> Result<ProjectId, ProjectError> {
+        if id.trim().is_empty() {
+            return Err(ProjectError::EmptyId);
+        }
+        Ok(ProjectId(Arc::from(id)))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ProjectId {
+    type Error = ProjectError;
+
+    fn try_from(id: String) -> Result<Self, ProjectError> {
+        ProjectId::new(&id)
+    }
+}
+
+impl From<ProjectId> for String {
+    fn from(id: ProjectId) -> Self {
+        id.0.to_string()
+    }
+}
+
+/// Whose list a key project is on.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::project::ProjectLevel;
+///
+/// assert_eq!(serde_json::to_string(&ProjectLevel::Provincial)?, r#""provincial""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectLevel {
+    /// A provincial key project (省重点项目).
+    Provincial,
+    /// A municipal key project (市重点项目).
+    Municipal,
+}
+
+/// What a project refused.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::project::{ProjectError, ProjectId};
+///
+/// assert_eq!(ProjectId::new("").unwrap_err(), ProjectError::EmptyId);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProjectError {
+    /// A blank project id.
+    #[error("a project id must not be empty")]
+    EmptyId,
+    /// A blank project name or enterprise.
+    #[error("project {project}: the {field} must not be empty")]
+    #[non_exhaustive]
+    Blank {
+        /// The project.
+        project: ProjectId,
+        /// Which field.
+        field: &'static str,
+    },
+    /// Two problems with one ticket id.
+    #[error("project {project} already has problem {ticket}")]
+    #[non_exhaustive]
+    DuplicateProblem {
+        /// The project.
+        project: ProjectId,
+        /// The ticket id.
+        ticket: TicketId,
+    },
+    /// The run was refused.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The run could not be read against its graph.
+    #[error(transparent)]
+    Graph(#[from] crate::graph::GraphError),
+    /// Supervision failed.
+    #[error(transparent)]
+    Escalation(#[from] EscalationError),
+}
+
+/// What a supervision notice is about: a step of the project's run, or one
+/// of its problems.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::graph::StepId;
+/// use shenpi::project::Subject;
+///
+/// let s = Subject::Step { step: StepId::new("fire-design")? };
+/// assert_eq!(s.to_string(), "step fire-design");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    /// A step of the run.
+    Step {
+        /// The step.
+        step: StepId,
+    },
+    /// A problem ticket.
+    Problem {
+        /// The ticket.
+        ticket: TicketId,
+    },
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Step { step } => write!(f, "step {step}"),
+            Subject::Problem { ticket } => write!(f, "problem {ticket}"),
+        }
+    }
+}
+
+/// A notice about one subject of a project.
+///
+/// # Example
+///
+/// See [`KeyProject::supervise`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProjectNotice {
+    /// The project.
+    pub project: ProjectId,
+    /// What it is about.
+    pub subject: Subject,
+    /// The notice.
+    pub notice: Notice,
+}
+
+/// A key project (重点项目) served by the special team: its enterprise, its
+/// agent (代办员), the run of its approval graph, its problem tickets, and
+/// the supervision log of every step and problem.
+///
+/// # Example
+///
+/// See the crate's `key_project_board` example.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyProject {
+    id: ProjectId,
+    name: String,
+    level: ProjectLevel,
+    enterprise: String,
+    agent: ActorId,
+    graph: ApprovalGraph,
+    run: GraphRun,
+    problems: Vec<Ticket>,
+    supervision: BTreeMap<Subject, SupervisionLog>,
+}
+
+impl KeyProject {
+    /// A project with its graph, a run started at `started`, and no
+    /// problems yet.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::Blank`] for a blank name or enterprise.
+    pub fn new(
+        id: ProjectId,
+        name: impl Into<String>,
+        level: ProjectLevel,
+        enterprise: impl Into<String>,
+        agent: ActorId,
+        graph: ApprovalGraph,
+        started: DateTime<FixedOffset>,
+    ) -> Result<KeyProject, ProjectError> {
+        let (name, enterprise) = (name.into(), enterprise.into());
+        for (field, value) in [("name", &name), ("enterprise", &enterprise)] {
+            if value.trim().is_empty() {
+                return Err(ProjectError::Blank { project: id, field });
+            }
+        }
+        let run = GraphRun::new(&graph, started);
+        Ok(KeyProject {
+            id,
+            name,
+            level,
+            enterprise,
+            agent,
+            graph,
+            run,
+            problems: Vec::new(),
+            supervision: BTreeMap::new(),
+        })
+    }
+
+    /// The project id.
+    pub fn id(&self) -> &ProjectId {
+        &self.id
+    }
+
+    /// The project's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Provincial or municipal.
+    pub fn level(&self) -> ProjectLevel {
+        self.level
+    }
+
+    /// The enterprise.
+    pub fn enterprise(&self) -> &str {
+        &self.enterprise
+    }
+
+    /// The agent (代办员) serving it.
+    pub fn agent(&self) -> &ActorId {
+        &self.agent
+    }
+
+    /// The approval graph.
+    pub fn graph(&self) -> &ApprovalGraph {
+        &self.graph
+    }
+
+    /// The run of the graph.
+    pub fn run(&self) -> &GraphRun {
+        &self.run
+    }
+
+    /// The problem tickets, in the order added.
+    pub fn problems(&self) -> &[Ticket] {
+        &self.problems
+    }
+
+    /// The supervision log of a subject (empty if nothing fired).
+    pub fn log(&self, subject: &Subject) -> Option<&SupervisionLog> {
+        self.supervision.get(subject)
+    }
+
+    /// Applies a command to the run.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::Run`] when the run refuses it; nothing changes.
+    pub fn apply(&mut self, event: &RunEvent) -> Result<RunTransition, ProjectError> {
+        Ok(self.run.apply(&self.graph, event)?)
+    }
+
+    /// Adds a problem ticket.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::DuplicateProblem`] for a ticket id already there.
+    pub fn add_problem(&mut self, ticket: Ticket) -> Result<(), ProjectError> {
+        if self.problems.iter().any(|t| t.id() == ticket.id()) {
+            return Err(ProjectError::DuplicateProblem {
+                project: self.id.clone(),
+                ticket: ticket.id().clone(),
+            });
+        }
+        self.problems.push(ticket);
+        Ok(())
+    }
+
+    /// The problem with this id, to apply a command to it.
+    pub fn problem_mut(&mut self, id: &TicketId) -> Option<&mut Ticket> {
+        self.problems.iter_mut().find(|t| t.id() == id)
+    }
+
+    /// Evaluates `policy` over every pending step and open problem at `now`,
+    /// records what fired in their logs, and returns the new notices.
+    /// Evaluating again at the same `now` gives nothing new.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::Escalation`] when a subject cannot be observed; the
+    /// logs are unchanged.
+    pub fn supervise(
+        &mut self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<ProjectNotice>, ProjectError> {
+        let mut fired = Vec::new();
+        for (subject, obs) in self.observations(cal, now)? {
+            let log = self.supervision.get(&subject).cloned().unwrap_or_default();
+            for notice in policy.evaluate(&obs, &log, cal, now)? {
+                fired.push(ProjectNotice {
+                    project: self.id.clone(),
+                    subject: subject.clone(),
+                    notice,
+                });
+            }
+        }
+        for n in &fired {
+            self.supervision.entry(n.subject.clone()).or_default().record([n.notice.clone()]);
+        }
+        Ok(fired)
+    }
+
+    /// The instant the next rule fires for any subject of the project.
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::Escalation`] when a subject cannot be observed.
+    pub fn next_due(
+        &self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<DateTime<FixedOffset>>, ProjectError> {
+        let mut next: Option<DateTime<FixedOffset>> = None;
+        let empty = SupervisionLog::new();
+        for (subject, obs) in self.observations(cal, now)? {
+            let log = self.supervision.get(&subject).unwrap_or(&empty);
+            if let Some(at) = policy.next_due(&obs, log, cal, now)? {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+        Ok(next)
+    }
+
+    /// The highest level fired for any subject in its current cycle.
+    pub fn highest_level(&self) -> Option<crate::escalation::Level> {
+        self.supervision
+            .values()
+            .filter_map(|log| log.notices().iter().map(|n| n.level).max())
+            .max()
+    }
+
+    fn observations(
+        &self,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<(Subject, crate::escalation::Observation)>, ProjectError> {
+        let mut out = Vec::new();
+        for step in self.graph.steps() {
+            let obs = RunStep::new(&self.graph, &self.run, step.id()).observe(cal, now)?;
+            if obs.open {
+                out.push((Subject::Step { step: step.id().clone() }, obs));
+            }
+        }
+        for ticket in &self.problems {
+            let obs = ticket.observe(cal, now)?;
+            if obs.open {
+                out.push((Subject::Problem { ticket: ticket.id().clone() }, obs));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,197 @@
+//! Key projects: supervision over steps and problems, and the battle map.
+
+use chrono::{DateTime, FixedOffset};
+use shenpi::calendar::WorkCalendar;
+use shenpi::case::Decision;
+use shenpi::catalog::{DepartmentId, ItemCode};
+use shenpi::escalation::{Action, EscalationPolicy, Level};
+use shenpi::graph::{ApprovalGraph, RunCommand, RunEvent, RunState, Stage, StageId, Step, StepId};
+use shenpi::limit::TimeLimit;
+use shenpi::machine::{Actor, ActorId, Role};
+use shenpi::project::{BattleMap, KeyProject, ProjectError, ProjectId, ProjectLevel, Subject};
+use shenpi::ticket::{
+    Assignment, Owner, Ticket, TicketClass, TicketCommand, TicketContext, TicketEvent, TicketId,
+    TicketSource,
+};
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn id(s: &str) -> StepId {
+    StepId::new(s).unwrap()
+}
+
+/// filing (stage a) → review (stage b, 3 working days).
+fn project() -> KeyProject {
+    let stage = |s: &str| {
+        Stage::new(
+            StageId::new(s).unwrap(),
+            s,
+            DepartmentId::new("lead").unwrap(),
+            TimeLimit::working_days(10),
+        )
+    };
+    let step = |s: &str, days| {
+        Step::new(
+            id(s),
+            ItemCode::new(s).unwrap(),
+            DepartmentId::new(s).unwrap(),
+            TimeLimit::working_days(days),
+        )
+    };
+    let graph = ApprovalGraph::builder("two stages", id("filing"))
+        .stage(stage("a"))
+        .stage(stage("b"))
+        .step(step("filing", 1).in_stage(StageId::new("a").unwrap()))
+        .step(step("review", 3).in_stage(StageId::new("b").unwrap()))
+        .build()
+        .unwrap();
+    KeyProject::new(
+        ProjectId::new("NP-9").unwrap(),
+        "扩建",
+        ProjectLevel::Municipal,
+        "某公司",
+        ActorId::new("agent-1").unwrap(),
+        graph,
+        at("2026-03-02T09:00:00+08:00"),
+    )
+    .unwrap()
+}
+
+fn run_event(when: &str, command: RunCommand) -> RunEvent {
+    RunEvent::new(Actor::new(ActorId::new("rev").unwrap(), Role::Reviewer), at(when), command)
+}
+
+#[test]
+fn supervision_records_once_and_climbs() {
+    let cal = WorkCalendar::china();
+    let policy = EscalationPolicy::default();
+    let mut p = project();
+    for (when, command) in [
+        (
+            "2026-03-02T09:00:00+08:00",
+            RunCommand::StartStep { step: id("filing"), case: "C-1".parse().unwrap() },
+        ),
+        (
+            "2026-03-02T10:00:00+08:00",
+            RunCommand::ConcludeStep { step: id("filing"), decision: Decision::Approved },
+        ),
+        (
+            "2026-03-02T11:00:00+08:00",
+            RunCommand::StartStep { step: id("review"), case: "C-2".parse().unwrap() },
+        ),
+    ] {
+        p.apply(&run_event(when, command)).unwrap();
+    }
+    // Review started Monday with 3 working days: due Thursday 24:00.
+    let friday = at("2026-03-06T09:00:00+08:00");
+    let fired = p.supervise(&policy, &cal, friday).unwrap();
+    let review = Subject::Step { step: id("review") };
+    assert!(fired.iter().all(|n| n.subject == review));
+    let actions: Vec<Action> = fired.iter().map(|n| n.notice.action).collect();
+    assert!(actions.contains(&Action::YellowCard), "{actions:?}");
+    assert!(actions.contains(&Action::Prompt), "{actions:?}");
+    // Evaluating again fires nothing new.
+    assert!(p.supervise(&policy, &cal, friday).unwrap().is_empty());
+    assert_eq!(p.log(&review).unwrap().notices().len(), fired.len());
+    assert!(p.highest_level() >= Some(Level::DepartmentHead));
+    // The next timer is the reminder or later, never in the past.
+    let next = p.next_due(&policy, &cal, friday).unwrap().unwrap();
+    assert!(next > friday);
+
+    let map = BattleMap::new([&p], &cal, friday).unwrap();
+    let row = &map.rows[0];
+    assert_eq!(row.state, RunState::Running);
+    assert_eq!(row.stage.as_deref(), Some("b"));
+    assert_eq!(row.overdue_steps, [id("review")]);
+    assert_eq!(row.next_deadline.as_ref().map(|(s, _)| s.clone()), Some(review));
+    // The map is plain JSON for a dashboard.
+    let json = serde_json::to_value(&map).unwrap();
+    assert_eq!(json["rows"][0]["project"], "NP-9");
+}
+
+#[test]
+fn problems_are_supervised_and_shown_with_their_owners() {
+    let cal = WorkCalendar::china();
+    let ctx = TicketContext::new(&cal);
+    let policy = EscalationPolicy::default();
+    let mut p = project();
+    let team = Actor::new(ActorId::new("team").unwrap(), Role::SpecialTeam);
+    let clerk = Actor::new(ActorId::new("clerk").unwrap(), Role::WindowClerk);
+    let (mut ticket, _) = Ticket::open(
+        TicketId::new("P-1").unwrap(),
+        &ctx,
+        &TicketEvent::new(
+            team.clone(),
+            at("2026-03-02T10:00:00+08:00"),
+            TicketCommand::Receive {
+                source: TicketSource::KeyProjectProblem,
+                subject: "water".into(),
+                visits: 1,
+            },
+        ),
+    )
+    .unwrap();
+    ticket
+        .apply(
+            &ctx,
+            &TicketEvent::new(
+                clerk,
+                at("2026-03-02T10:30:00+08:00"),
+                TicketCommand::Classify { class: TicketClass::General },
+            ),
+        )
+        .unwrap();
+    let deadline = at("2026-03-04T17:30:00+08:00");
+    ticket
+        .apply(
+            &ctx,
+            &TicketEvent::new(
+                team,
+                at("2026-03-02T11:00:00+08:00"),
+                TicketCommand::Transfer {
+                    assignments: vec![Assignment::new(
+                        DepartmentId::new("water").unwrap(),
+                        Owner::Named { name: "陈经理".into() },
+                        "connect",
+                        deadline,
+                    )],
+                },
+            ),
+        )
+        .unwrap();
+    p.add_problem(ticket.clone()).unwrap();
+    assert!(matches!(p.add_problem(ticket), Err(ProjectError::DuplicateProblem { .. })));
+
+    // Feedback was due at the end of Thursday 5 March (3 working days).
+    let fired = p.supervise(&policy, &cal, at("2026-03-06T09:00:00+08:00")).unwrap();
+    let problem = Subject::Problem { ticket: TicketId::new("P-1").unwrap() };
+    assert!(
+        fired.iter().any(|n| n.subject == problem && n.notice.action == Action::Reminder),
+        "{fired:?}"
+    );
+
+    let map = BattleMap::new([&p], &cal, at("2026-03-06T09:00:00+08:00")).unwrap();
+    let open = &map.rows[0].open_problems;
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].owners[0].deadline, deadline);
+    assert!(open[0].owners[0].overdue);
+}
+
+#[test]
+fn blank_projects_are_refused() {
+    let p = project();
+    let err = KeyProject::new(
+        ProjectId::new("NP-10").unwrap(),
+        " ",
+        ProjectLevel::Provincial,
+        "某公司",
+        ActorId::new("agent").unwrap(),
+        p.graph().clone(),
+        at("2026-03-02T09:00:00+08:00"),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "project NP-10: the name must not be empty");
+    assert!(ProjectId::new("").is_err());
+}
