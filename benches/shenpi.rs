@@ -17,6 +17,7 @@ mod calendar;
 mod case;
 mod escalation;
 mod graph;
+mod support;
 
 criterion_group!(
     benches,

@@ -22,6 +22,7 @@
 //! `bdays` first rolls its dates forward to a business day. All start and end
 //! dates here are working days, where the two agree.
 
+use crate::support::Rng;
 use std::collections::HashSet;
 use std::hint::black_box;
 
@@ -49,25 +50,7 @@ fn input_range() -> (NaiveDate, NaiveDate) {
     (ymd(2005, 1, 1), ymd(2025, 12, 31))
 }
 
-/// xorshift64* (Vigna): deterministic, dependency-free, good enough to
-/// spread dates over two decades.
-struct Rng(u64);
-
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `0..n` (multiply-shift on the high 32 bits).
-    fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-
     /// A uniform working day in [`input_range`].
     fn working_day(&mut self, cal: &WorkCalendar) -> NaiveDate {
         let (first, last) = input_range();

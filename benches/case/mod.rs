@@ -39,6 +39,7 @@
 //! take every [`ClockStatus`] somewhere in the batch). Inside the timed loop
 //! each result is asserted against the precomputed answer.
 
+use crate::support::{calendar, china_offset, hms, items, ymd, Rng, OFFICE};
 use std::collections::HashSet;
 use std::hint::black_box;
 
@@ -47,12 +48,12 @@ use chrono::{
     Timelike,
 };
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput};
-use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+use shenpi::calendar::WorkCalendar;
 use shenpi::case::{
     Case, CaseCommand, CaseContext, CaseEvent, CaseId, CaseState, CaseStateKind, Decision,
     CORRECTION_NOTICE_DAYS,
 };
-use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+use shenpi::catalog::ApprovalItem;
 use shenpi::limit::{
     ClockReading, ClockStatus, LimitUnit, SpecialProcedure, SuspensionKind, Thresholds, TimeLimit,
 };
@@ -62,113 +63,12 @@ use shenpi::machine::{Actor, ActorId, Role};
 const CASES: usize = 1000;
 /// The generator's fixed seed.
 const SEED: u64 = 0x5348_454e_5049_ca5e;
-/// Office hours, as (start, end) in seconds after midnight.
-const OFFICE: [(u32, u32); 2] =
-    [(8 * 3600 + 1800, 12 * 3600), (14 * 3600 + 1800, 17 * 3600 + 1800)];
 /// Calendar days after a status case's last event that its `now` is drawn
 /// from (uniform to the minute).
 const STATUS_SPAN_DAYS: i64 = 14;
 
-/// The items: code, name, promised and statutory working days, and the
-/// special procedures they allow. Every item keeps the default extension
-/// allowance of 10 working days.
-const ITEMS: [(&str, &str, u32, u32, &[SpecialProcedure]); 5] = [
-    ("XK-0001", "食品经营许可", 7, 20, &[SpecialProcedure::Inspection]),
-    (
-        "XK-0002",
-        "建设工程规划许可证核发",
-        10,
-        20,
-        &[SpecialProcedure::ExpertReview, SpecialProcedure::Hearing],
-    ),
-    (
-        "XK-0003",
-        "药品零售企业许可",
-        5,
-        15,
-        &[SpecialProcedure::Inspection, SpecialProcedure::Testing],
-    ),
-    ("XK-0004", "户外广告设施设置许可", 3, 20, &[]),
-    (
-        "XK-0005",
-        "企业投资项目核准",
-        20,
-        20,
-        &[SpecialProcedure::ExpertReview, SpecialProcedure::Appraisal],
-    ),
-];
-
-fn china_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
 fn utc_offset() -> FixedOffset {
     FixedOffset::east_opt(0).expect("UTC is a valid offset")
-}
-
-fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).expect("a valid literal date")
-}
-
-fn hms(seconds: u32) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).expect("seconds within a day")
-}
-
-/// xorshift64* (Vigna): deterministic and dependency-free, as in the
-/// calendar benchmark.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `0..n` (multiply-shift on the high 32 bits).
-    fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u32) -> bool {
-        self.below(100) < percent
-    }
-}
-
-/// The national calendar with two office periods a day.
-fn calendar() -> WorkCalendar {
-    let period = |(start, end): (u32, u32)| {
-        OfficePeriod::new(hms(start), hms(end)).expect("office periods end after they start")
-    };
-    let hours = OfficeHours::new(OFFICE.map(period)).expect("office periods do not overlap");
-    WorkCalendar::china().with_office_hours(hours)
-}
-
-fn items() -> Vec<ApprovalItem> {
-    ITEMS
-        .iter()
-        .map(|&(code, name, promised, statutory, procedures)| {
-            ApprovalItem::builder(
-                ItemCode::new(code).expect("a valid item code"),
-                name,
-                DepartmentId::new("county-approval-bureau").expect("a valid department id"),
-            )
-            .statutory(TimeLimit::working_days(statutory))
-            .promised(TimeLimit::working_days(promised))
-            .special_procedures(procedures.iter().copied())
-            .build()
-            .expect("a valid item")
-        })
-        .collect()
 }
 
 /// One generated history, with what it must replay to.

@@ -40,74 +40,30 @@
 //! notices of at least six different actions at `now`. Inside the timed loop
 //! each case's notice count is asserted, and the batch's counts by action.
 
+use crate::support::{calendar, china_offset, hms, items, ymd, Rng, OFFICE};
 use std::hint::black_box;
 use std::time::Duration;
 
-use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike,
-};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, TimeZone, Timelike};
 use criterion::{Criterion, SamplingMode, Throughput};
-use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+use shenpi::calendar::WorkCalendar;
 use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
-use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+use shenpi::catalog::ApprovalItem;
 use shenpi::escalation::{
     Action, Cadence, EscalationPolicy, Notice, SubjectKind, Supervised, SupervisionLog, Trigger,
 };
-use shenpi::limit::{ClockStatus, Deadline, SpecialProcedure, SuspensionKind, TimeLimit};
+use shenpi::limit::{ClockStatus, Deadline, SuspensionKind, TimeLimit};
 use shenpi::machine::{Actor, ActorId, Role};
 
 /// Open cases swept; one timed iteration sweeps them all.
 const CASES: usize = 1_000_000;
 /// The generator's fixed seed.
 const SEED: u64 = 0x5348_454e_5049_e5ca;
-/// Office hours, as (start, end) in seconds after midnight.
-const OFFICE: [(u32, u32); 2] =
-    [(8 * 3600 + 1800, 12 * 3600), (14 * 3600 + 1800, 17 * 3600 + 1800)];
 /// Working days before `now` that recent acceptances are drawn from.
 const RECENT_DAYS: u32 = 30;
 
-/// The items: code, name, promised and statutory working days, and the
-/// special procedures they allow.
-const ITEMS: [(&str, &str, u32, u32, &[SpecialProcedure]); 5] = [
-    ("XK-0001", "食品经营许可", 7, 20, &[SpecialProcedure::Inspection]),
-    (
-        "XK-0002",
-        "建设工程规划许可证核发",
-        10,
-        20,
-        &[SpecialProcedure::ExpertReview, SpecialProcedure::Hearing],
-    ),
-    (
-        "XK-0003",
-        "药品零售企业许可",
-        5,
-        15,
-        &[SpecialProcedure::Inspection, SpecialProcedure::Testing],
-    ),
-    ("XK-0004", "户外广告设施设置许可", 3, 20, &[]),
-    (
-        "XK-0005",
-        "企业投资项目核准",
-        20,
-        20,
-        &[SpecialProcedure::ExpertReview, SpecialProcedure::Appraisal],
-    ),
-];
-
-fn china_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
 fn utc_offset() -> FixedOffset {
     FixedOffset::east_opt(0).expect("UTC is a valid offset")
-}
-
-fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).expect("a valid literal date")
-}
-
-fn hms(seconds: u32) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).expect("seconds within a day")
 }
 
 /// An instant in China Standard Time.
@@ -126,63 +82,6 @@ fn now() -> DateTime<FixedOffset> {
 /// The previous daily sweep: Tuesday 15 September 2026, 10:30.
 fn previous_sweep() -> DateTime<FixedOffset> {
     china(ymd(2026, 9, 15), 10 * 3600 + 1800)
-}
-
-/// xorshift64* (Vigna): deterministic and dependency-free, as in the other
-/// benchmarks.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `0..n` (multiply-shift on the high 32 bits).
-    fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u32) -> bool {
-        self.below(100) < percent
-    }
-}
-
-/// The national calendar with two office periods a day.
-fn calendar() -> WorkCalendar {
-    let period = |(start, end): (u32, u32)| {
-        OfficePeriod::new(hms(start), hms(end)).expect("office periods end after they start")
-    };
-    let hours = OfficeHours::new(OFFICE.map(period)).expect("office periods do not overlap");
-    WorkCalendar::china().with_office_hours(hours)
-}
-
-fn items() -> Vec<ApprovalItem> {
-    ITEMS
-        .iter()
-        .map(|&(code, name, promised, statutory, procedures)| {
-            ApprovalItem::builder(
-                ItemCode::new(code).expect("a valid item code"),
-                name,
-                DepartmentId::new("county-approval-bureau").expect("a valid department id"),
-            )
-            .statutory(TimeLimit::working_days(statutory))
-            .promised(TimeLimit::working_days(promised))
-            .special_procedures(procedures.iter().copied())
-            .build()
-            .expect("a valid item")
-        })
-        .collect()
 }
 
 /// The actors, built once and cloned into events.

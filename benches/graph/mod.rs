@@ -46,6 +46,7 @@
 //! result is asserted: the plan's duration, finish date and step count; the
 //! naive finishes; every run accepted every event and completed.
 
+use crate::support::Rng;
 use std::collections::{BTreeSet, HashMap};
 use std::hint::black_box;
 
@@ -90,31 +91,6 @@ fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
 
 fn step_id(id: &str) -> StepId {
     StepId::new(id).expect("a valid literal step id")
-}
-
-/// xorshift64* (Vigna): deterministic and dependency-free, as in the
-/// calendar benchmark.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `0..n` (multiply-shift on the high 32 bits).
-    fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-
-    /// Uniform in `0..n`, for indices.
-    fn index(&mut self, n: usize) -> usize {
-        self.below(u32::try_from(n).expect("small counts")) as usize
-    }
 }
 
 /// One step of a generated graph, by index.
