@@ -20,7 +20,7 @@ use crate::machine::Named;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct RuleId(String);
+pub struct RuleId(std::sync::Arc<str>);
 
 impl RuleId {
     /// A rule id from text.
@@ -36,7 +36,7 @@ impl RuleId {
         if id.trim().is_empty() {
             return Err(EscalationError::EmptyRuleId);
         }
-        Ok(RuleId(id.to_owned()))
+        Ok(RuleId(std::sync::Arc::from(id)))
     }
 
     /// The id as text.
@@ -61,7 +61,7 @@ impl TryFrom<String> for RuleId {
 
 impl From<RuleId> for String {
     fn from(id: RuleId) -> Self {
-        id.0
+        id.0.to_string()
     }
 }
 
@@ -333,7 +333,7 @@ impl From<EscalationPolicy> for RawPolicy {
                 .rules
                 .into_iter()
                 .map(|r| RawRule {
-                    id: r.id.0,
+                    id: r.id.0.to_string(),
                     trigger: r.trigger,
                     level: r.level.name().to_owned(),
                     action: r.action.name().to_owned(),
@@ -441,7 +441,7 @@ impl Default for EscalationPolicy {
         use Deadline::{Promised, Statutory};
         use Level::*;
         let rule = |id: &str, trigger, level, action| Rule {
-            id: RuleId(id.to_owned()),
+            id: RuleId(std::sync::Arc::from(id)),
             trigger,
             level,
             action,
