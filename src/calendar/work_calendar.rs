@@ -913,6 +913,16 @@ impl WorkCalendar {
     /// ```
     pub fn office_close(&self, date: NaiveDate) -> Result<DateTime<FixedOffset>, CalendarError> {
         self.index(date)?;
+        self.close_of_covered(date)
+    }
+
+    /// [`office_close`](Self::office_close) for a date known to be covered
+    /// (one taken from the calendar's own tables).
+    #[inline]
+    pub(crate) fn close_of_covered(
+        &self,
+        date: NaiveDate,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
         // The close in UTC on the same UTC date, when it is: build the
         // instant directly.
         let offset = self.def.utc_offset;

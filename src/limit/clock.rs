@@ -737,7 +737,7 @@ impl LegalClock {
             LimitUnit::WorkingDays => {
                 let n = limit.amount().saturating_add(c.extension).saturating_add(c.suspended_days);
                 let date = cal.add_working_days_at(c.start, n)?;
-                Ok(Due { date, at: cal.office_close(date)? })
+                Ok(Due { date, at: cal.close_of_covered(date)? })
             }
             LimitUnit::NaturalDays => {
                 let start = cal.to_civil(&self.started).date();
@@ -811,18 +811,12 @@ impl LegalClock {
             (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
         let from = cal.working_seconds_at(&c.started)?;
         let used = (cal.working_seconds_at(&now)? - from).saturating_sub(c.suspended_seconds);
-        let budget = if promised_due.at > self.started {
-            let due = cal.moment(&promised_due.at);
-            (cal.working_seconds_at(&due)? - from).saturating_sub(c.suspended_seconds)
-        } else {
-            0
-        };
-        let day_seconds = f64::from(cal.office_hours().day_seconds());
         let through_start = cal.working_through(c.start);
-        let remaining = |limit: TimeLimit, due: NaiveDate| -> Result<i64, LimitError> {
-            // A working-day deadline is the n-th working day after the
-            // start, so its rank is known without a look-up.
-            let through_due = match limit.unit() {
+        // Working days up to and including a deadline's last day. A
+        // working-day deadline is the n-th working day after the start, so
+        // its rank is known without a look-up.
+        let through_due = |limit: TimeLimit, due: NaiveDate| -> Result<u32, LimitError> {
+            Ok(match limit.unit() {
                 LimitUnit::WorkingDays => through_start
                     .saturating_add(limit.amount())
                     .saturating_add(c.extension)
@@ -830,11 +824,27 @@ impl LegalClock {
                 LimitUnit::NaturalDays | LimitUnit::WorkingHours => {
                     cal.working_through(cal.day_index(due)?)
                 }
-            };
-            Ok(i64::from(through_due) - i64::from(through_today))
+            })
         };
-        let remaining_promised_days = remaining(self.promised, promised_due.date)?;
-        let remaining_statutory_days = remaining(self.statutory, statutory_due.date)?;
+        let through_promised = through_due(self.promised, promised_due.date)?;
+        let through_statutory = through_due(self.statutory, statutory_due.date)?;
+        let day_secs = u64::from(cal.office_hours().day_seconds());
+        let budget = if promised_due.at <= self.started {
+            0
+        } else if self.promised.unit() == LimitUnit::WorkingHours {
+            let due = cal.moment(&promised_due.at);
+            (cal.working_seconds_at(&due)? - from).saturating_sub(c.suspended_seconds)
+        } else {
+            // A day-counted deadline ends at the close of its last day, when
+            // every working day up to it has been worked whole.
+            (u64::from(through_promised) * day_secs)
+                .saturating_sub(from)
+                .saturating_sub(c.suspended_seconds)
+        };
+        let day_seconds = f64::from(cal.office_hours().day_seconds());
+        let remaining = |through: u32| i64::from(through) - i64::from(through_today);
+        let remaining_promised_days = remaining(through_promised);
+        let remaining_statutory_days = remaining(through_statutory);
         let reached =
             |percent: u8| u128::from(used) * 100 >= u128::from(percent) * u128::from(budget);
         let status = if at > statutory_due.at {
