@@ -1173,12 +1173,13 @@ fn default_weekend() -> Vec<Weekday> {
 
 /// China Standard Time, UTC+8, the default offset of every calendar.
 pub(crate) fn china_standard_time() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap_or(UTC))
+    CHINA_STANDARD_TIME
 }
 
-const UTC: FixedOffset = match FixedOffset::east_opt(0) {
-    Some(utc) => utc,
-    None => panic!("zero is a valid offset"),
+/// UTC+8; checked when the crate compiles.
+const CHINA_STANDARD_TIME: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
 };
 
 impl TryFrom<CalendarData> for WorkCalendar {

@@ -191,6 +191,7 @@ pub struct ProjectNotice {
 ///
 /// See the crate's `key_project_board` example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawProject", into = "RawProject")]
 pub struct KeyProject {
     id: ProjectId,
     name: String,
@@ -394,5 +395,74 @@ impl KeyProject {
             }
         }
         Ok(out)
+    }
+}
+
+/// The serde form of a project; decoding checks that the run belongs to the
+/// graph and that problem ids are unique.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    id: ProjectId,
+    name: String,
+    level: ProjectLevel,
+    enterprise: String,
+    agent: ActorId,
+    graph: ApprovalGraph,
+    run: GraphRun,
+    #[serde(default)]
+    problems: Vec<Ticket>,
+    /// A list, not a map: a subject is not a JSON string.
+    #[serde(default)]
+    supervision: Vec<SubjectLog>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubjectLog {
+    subject: Subject,
+    log: SupervisionLog,
+}
+
+impl TryFrom<RawProject> for KeyProject {
+    type Error = ProjectError;
+
+    fn try_from(raw: RawProject) -> Result<Self, ProjectError> {
+        let mut project = KeyProject::new(
+            raw.id,
+            raw.name,
+            raw.level,
+            raw.enterprise,
+            raw.agent,
+            raw.graph,
+            raw.run.started_at(),
+        )?;
+        raw.run.fit(&project.graph)?;
+        project.run = raw.run;
+        for ticket in raw.problems {
+            project.add_problem(ticket)?;
+        }
+        project.supervision = raw.supervision.into_iter().map(|s| (s.subject, s.log)).collect();
+        Ok(project)
+    }
+}
+
+impl From<KeyProject> for RawProject {
+    fn from(p: KeyProject) -> Self {
+        RawProject {
+            id: p.id,
+            name: p.name,
+            level: p.level,
+            enterprise: p.enterprise,
+            agent: p.agent,
+            graph: p.graph,
+            run: p.run,
+            problems: p.problems,
+            supervision: p
+                .supervision
+                .into_iter()
+                .map(|(subject, log)| SubjectLog { subject, log })
+                .collect(),
+        }
     }
 }

@@ -106,6 +106,17 @@ fn supervision_records_once_and_climbs() {
     assert_eq!(row.stage.as_deref(), Some("b"));
     assert_eq!(row.overdue_steps, [id("review")]);
     assert_eq!(row.next_deadline.as_ref().map(|(s, _)| s.clone()), Some(review));
+    // The project, logs included, is stored as JSON and read back.
+    let stored = serde_json::to_string(&p).unwrap();
+    let mut back: KeyProject = serde_json::from_str(&stored).unwrap();
+    assert_eq!(back, p);
+    // The logs came back too: nothing fires twice.
+    assert!(back.supervise(&policy, &cal, friday).unwrap().is_empty());
+    // A run that does not fit the graph is refused when decoding.
+    let mut value = serde_json::to_value(&p).unwrap();
+    value["run"]["steps"].as_array_mut().unwrap().pop();
+    let err = serde_json::from_value::<KeyProject>(value).unwrap_err().to_string();
+    assert!(err.contains("the run has 1 steps"), "{err}");
     // The map is plain JSON for a dashboard.
     let json = serde_json::to_value(&map).unwrap();
     assert_eq!(json["rows"][0]["project"], "NP-9");
