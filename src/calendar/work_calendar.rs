@@ -459,6 +459,12 @@ impl WorkCalendar {
         self.tables().cum[i + 1]
     }
 
+    /// The working days of the covered years, in all.
+    #[inline]
+    pub(crate) fn working_day_count(&self) -> u64 {
+        self.tables().working.len() as u64
+    }
+
     /// The covered day index of `date`.
     #[inline]
     pub(crate) fn day_index(&self, date: NaiveDate) -> Result<usize, CalendarError> {

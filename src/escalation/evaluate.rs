@@ -289,15 +289,16 @@ fn same_text(a: &str, b: &str) -> bool {
 /// rules), those that `log` shows fired in `cycle`: one pass over the log,
 /// stopping once every rule asked about is found. A notice is first tried
 /// against the rules with its action (the rule that gave it, as a rule
-/// keeps its action), then against the others.
-fn fired_among(rules: &[Rule], log: &SupervisionLog, cycle: u32, among: u64) -> u64 {
-    let mut by_action = [0u64; Action::ALL.len()];
-    let mut bits = among;
-    while bits != 0 {
-        let i = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        by_action[rules[i].action() as usize] |= 1 << i;
-    }
+/// keeps its action; its id shares the rule's text, so one pointer
+/// comparison finds it), then against the others.
+fn fired_among(
+    rules: &[Rule],
+    by_action: &[u64; Action::ALL.len()],
+    log: &SupervisionLog,
+    cycle: u32,
+    among: u64,
+) -> u64 {
+    let all = if rules.len() >= 64 { u64::MAX } else { (1u64 << rules.len()) - 1 };
     let mut unknown = among;
     let mut fired = 0;
     for notice in &log.notices {
@@ -308,12 +309,11 @@ fn fired_among(rules: &[Rule], log: &SupervisionLog, cycle: u32, among: u64) -> 
             continue;
         }
         let id = notice.rule.as_str();
-        let likely = unknown & by_action[notice.action as usize];
+        let likely = by_action[notice.action as usize];
         // Rule ids are unique in a policy: at most one matches.
-        let found =
-            first_same(rules, likely, id).or_else(|| first_same(rules, unknown & !likely, id));
+        let found = first_same(rules, likely, id).or_else(|| first_same(rules, all & !likely, id));
         if let Some(i) = found {
-            fired |= 1 << i;
+            fired |= unknown & (1 << i);
             unknown &= !(1 << i);
         }
     }
@@ -354,13 +354,11 @@ struct Probe<'a> {
     today: Option<Option<Rank>>,
     /// The ranks of the promised and statutory due dates, when covered.
     due: [Option<Option<Rank>>; 2],
-    /// The calendar's working days, in all.
-    working_days: Option<u64>,
 }
 
 impl<'a> Probe<'a> {
     fn new(cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Probe<'a> {
-        Probe { cal, now, today: None, due: [None; 2], working_days: None }
+        Probe { cal, now, today: None, due: [None; 2] }
     }
 
     fn rank(cal: &WorkCalendar, i: usize) -> Rank {
@@ -373,11 +371,7 @@ impl<'a> Probe<'a> {
     }
 
     fn working_days(&mut self) -> u64 {
-        let cal = self.cal;
-        *self.working_days.get_or_insert_with(|| {
-            let (_, last) = cal.date_range();
-            cal.day_index(last).map_or(0, |i| u64::from(cal.working_through(i)))
-        })
+        self.cal.working_day_count()
     }
 
     fn today(&mut self) -> Option<Rank> {
@@ -632,24 +626,28 @@ impl EscalationPolicy {
         // every other rule is known not to fire, without an error, so it
         // needs neither the log nor its exact instant.
         let mut probe = Probe::new(cal, now);
+        let masks = self.masks();
+        let mut watching = masks.by_kind[obs.kind as usize];
         let mut candidates = 0u64;
-        for (i, rule) in rules.iter().enumerate() {
-            if !probe.may_fire(rule.trigger(), obs) {
+        while watching != 0 {
+            let i = watching.trailing_zeros() as usize;
+            watching &= watching - 1;
+            let rule = &rules[i];
+            if probe.may_fire(rule.trigger(), obs) {
+                candidates |= 1 << i;
+            } else {
                 debug_assert!(
                     matches!(fire_at(rule.trigger(), obs, cal, now), Ok(at) if at.is_none_or(|at| at > now)),
                     "rule {} was screened out but fires or fails at {now}",
                     rule.id()
                 );
-                continue;
-            }
-            if rule.watches(obs.kind) {
-                candidates |= 1 << i;
             }
         }
         if candidates == 0 {
             return Ok(());
         }
-        let mut pending = candidates & !fired_among(rules, log, obs.cycle, candidates);
+        let mut pending =
+            candidates & !fired_among(rules, &masks.by_action, log, obs.cycle, candidates);
         let start = out.len();
         while pending != 0 {
             let i = pending.trailing_zeros() as usize;

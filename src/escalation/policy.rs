@@ -182,7 +182,38 @@ pub struct Rule {
     trigger: Trigger,
     level: Level,
     action: Action,
-    subjects: BTreeSet<SubjectKind>,
+    subjects: SubjectSet,
+}
+
+/// A set of subject kinds as one bit per kind: what a rule watches, asked
+/// once per rule per subject in a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct SubjectSet(u8);
+
+impl SubjectSet {
+    const ALL: SubjectSet = SubjectSet((1 << SubjectKind::ALL.len()) - 1);
+
+    fn bit(kind: SubjectKind) -> u8 {
+        1 << kind as u8
+    }
+
+    fn contains(self, kind: SubjectKind) -> bool {
+        self.0 & SubjectSet::bit(kind) != 0
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn to_set(self) -> BTreeSet<SubjectKind> {
+        SubjectKind::ALL.into_iter().filter(|k| self.contains(*k)).collect()
+    }
+}
+
+impl FromIterator<SubjectKind> for SubjectSet {
+    fn from_iter<I: IntoIterator<Item = SubjectKind>>(kinds: I) -> SubjectSet {
+        SubjectSet(kinds.into_iter().fold(0, |bits, k| bits | SubjectSet::bit(k)))
+    }
 }
 
 impl Rule {
@@ -192,7 +223,7 @@ impl Rule {
     ///
     /// See [`Rule`].
     pub fn new(id: RuleId, trigger: Trigger, level: Level, action: Action) -> Rule {
-        Rule { id, trigger, level, action, subjects: SubjectKind::ALL.into_iter().collect() }
+        Rule { id, trigger, level, action, subjects: SubjectSet::ALL }
     }
 
     /// The same rule watching only `subjects`.
@@ -235,7 +266,7 @@ impl Rule {
 
     /// Whether it watches subjects of this kind.
     pub fn watches(&self, kind: SubjectKind) -> bool {
-        self.subjects.contains(&kind)
+        self.subjects.contains(kind)
     }
 }
 
@@ -259,6 +290,17 @@ impl Rule {
 pub struct EscalationPolicy {
     rules: Vec<Rule>,
     meetings: Meetings,
+    /// Derived from `rules`.
+    masks: RuleMasks,
+}
+
+/// The first 64 rules of a policy as bit masks (bit `i` for rule `i`): the
+/// rules of each action and the rules watching each kind of subject. An
+/// evaluation works with these instead of asking each rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct RuleMasks {
+    pub(super) by_action: [u64; Action::ALL.len()],
+    pub(super) by_kind: [u64; SubjectKind::ALL.len()],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -319,7 +361,7 @@ impl TryFrom<RawPolicy> for EscalationPolicy {
                 trigger: r.trigger,
                 level,
                 action,
-                subjects: r.subjects,
+                subjects: r.subjects.into_iter().collect(),
             });
         }
         EscalationPolicy::new(rules, raw.meetings)
@@ -337,7 +379,7 @@ impl From<EscalationPolicy> for RawPolicy {
                     trigger: r.trigger,
                     level: r.level.name().to_owned(),
                     action: r.action.name().to_owned(),
-                    subjects: r.subjects,
+                    subjects: r.subjects.to_set(),
                 })
                 .collect(),
             meetings: p.meetings,
@@ -411,7 +453,26 @@ impl EscalationPolicy {
         for cadence in [meetings.routine, meetings.thematic, meetings.joint, meetings.tea] {
             cadence.check()?;
         }
-        Ok(EscalationPolicy { rules, meetings })
+        Ok(EscalationPolicy::assemble(rules, meetings))
+    }
+
+    /// A policy from checked rules, with its look-up masks.
+    fn assemble(rules: Vec<Rule>, meetings: Meetings) -> EscalationPolicy {
+        let mut masks = RuleMasks::default();
+        for (i, rule) in rules.iter().enumerate().take(u64::BITS as usize) {
+            masks.by_action[rule.action as usize] |= 1 << i;
+            for kind in SubjectKind::ALL {
+                if rule.subjects.contains(kind) {
+                    masks.by_kind[kind as usize] |= 1 << i;
+                }
+            }
+        }
+        EscalationPolicy { rules, meetings, masks }
+    }
+
+    /// The first 64 rules as bit masks by action and by subject kind.
+    pub(super) fn masks(&self) -> &RuleMasks {
+        &self.masks
     }
 
     /// The rules, in the order given.
@@ -445,9 +506,9 @@ impl Default for EscalationPolicy {
             trigger,
             level,
             action,
-            subjects: all_subjects(),
+            subjects: SubjectSet::ALL,
         };
-        let tickets = [SubjectKind::Ticket].into_iter().collect::<BTreeSet<_>>();
+        let tickets: SubjectSet = [SubjectKind::Ticket].into_iter().collect();
         let rules = vec![
             rule(
                 "prompt",
@@ -505,7 +566,7 @@ impl Default for EscalationPolicy {
                 SupervisionOrder,
             ),
             Rule {
-                subjects: tickets.clone(),
+                subjects: tickets,
                 ..rule("feedback-late", Trigger::NoFeedback { days: 0 }, SpecialTeam, Reminder)
             },
             Rule {
@@ -518,6 +579,6 @@ impl Default for EscalationPolicy {
                 )
             },
         ];
-        EscalationPolicy { rules, meetings: Meetings::default() }
+        EscalationPolicy::assemble(rules, Meetings::default())
     }
 }
