@@ -550,7 +550,7 @@ fn ticket_laws(
     }
     if let (Some(start), Some(due)) = (t.cycle_started_at(), t.feedback_due(cal)) {
         // By day: a same-day deadline set after the office closes ends
-        // before the instant its cycle began (see the README's notes).
+        // before the instant its cycle began.
         if cal.to_civil(&due).date() < cal.to_civil(&start).date() {
             return Err(broken(
                 m,
