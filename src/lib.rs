@@ -62,6 +62,8 @@ pub mod graph;
 pub mod limit;
 pub mod machine;
 pub mod project;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod ticket;
 
 pub use error::{Error, Result};
