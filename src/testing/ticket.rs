@@ -549,9 +549,9 @@ fn ticket_laws(
         ));
     }
     if let (Some(start), Some(due)) = (t.cycle_started_at(), t.feedback_due(cal)) {
-        // By day: a same-day deadline set after the office closes ends
-        // before the instant its cycle began.
-        if cal.to_civil(&due).date() < cal.to_civil(&start).date() {
+        // A same-day deadline set after the office closes runs to the next
+        // working day's close: never before the cycle began.
+        if due < start {
             return Err(broken(
                 m,
                 Law::FeedbackDueAfterCycleStart,

@@ -106,12 +106,19 @@ pub struct Ticket {
 }
 
 /// The deadline of `days` working days after the day of `start` (0: the
-/// same day, rolled to a working day), at the close of office hours.
+/// same day, rolled to a working day), at the close of office hours. A
+/// same-day ticket started after the office has closed is due at the close
+/// of the next working day, never before it started.
 fn due(cal: &WorkCalendar, start: Instant, days: u32) -> Result<Instant, TicketError> {
     let day = cal.to_civil(&start).date();
-    let date =
-        if days == 0 { cal.roll(day, Roll::Following)? } else { cal.add_working_days(day, days)? };
-    Ok(cal.office_close(date)?)
+    if days > 0 {
+        return Ok(cal.office_close(cal.add_working_days(day, days)?)?);
+    }
+    let close = cal.office_close(cal.roll(day, Roll::Following)?)?;
+    if close >= start {
+        return Ok(close);
+    }
+    Ok(cal.office_close(cal.add_working_days(day, 1)?)?)
 }
 
 impl Ticket {

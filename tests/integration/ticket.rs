@@ -2,8 +2,8 @@
 //! and bad reviews, every refusal with its message, the transition table,
 //! and the wire format of tickets and events.
 
-use chrono::{DateTime, FixedOffset};
-use shenpi::calendar::WorkCalendar;
+use chrono::{DateTime, FixedOffset, NaiveTime};
+use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
 use shenpi::catalog::DepartmentId;
 use shenpi::machine::{Actor, ActorId, Named, Role};
 use shenpi::ticket::{
@@ -390,6 +390,53 @@ fn a_saturday_tea_meeting_counts_from_the_next_working_day() {
     let ticket = Ticket::replay(id(), &strict, &history).unwrap();
     assert_eq!(ticket.feedback_days(), Some(1));
     assert_eq!(ticket.feedback_due(&calendar), Some(at("2026-03-17T00:00:00+08:00")));
+}
+
+/// A same-day ticket classified after the office has closed is due at the
+/// close of the next working day, not at today's close, which has passed.
+#[test]
+fn a_same_day_ticket_classified_after_hours_is_due_the_next_working_day() {
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let calendar = WorkCalendar::china().with_office_hours(
+        OfficeHours::new([
+            OfficePeriod::new(t(8, 30), t(12, 0)).unwrap(),
+            OfficePeriod::new(t(14, 30), t(17, 30)).unwrap(),
+        ])
+        .unwrap(),
+    );
+    let ctx = TicketContext::new(&calendar);
+    let classify = |when| {
+        let history = [
+            ev(
+                Role::WindowClerk,
+                "2026-03-16T09:50:00+08:00",
+                receive(TicketSource::CantGetItDoneWindow, 1),
+            ),
+            ev(Role::WindowClerk, when, TicketCommand::Classify { class: TicketClass::Simple }),
+        ];
+        Ticket::replay(id(), &ctx, &history).unwrap().feedback_due(&calendar)
+    };
+    // Before the close (Monday 16 March): the same day.
+    assert_eq!(classify("2026-03-16T17:00:00+08:00"), Some(at("2026-03-16T17:30:00+08:00")));
+    // At the close exactly: still the same day.
+    assert_eq!(classify("2026-03-16T17:30:00+08:00"), Some(at("2026-03-16T17:30:00+08:00")));
+    // After it: Tuesday's close.
+    assert_eq!(classify("2026-03-16T18:01:00+08:00"), Some(at("2026-03-17T17:30:00+08:00")));
+    // On a Friday evening: Monday's close.
+    let history = [
+        ev(
+            Role::WindowClerk,
+            "2026-03-20T17:50:00+08:00",
+            receive(TicketSource::CantGetItDoneWindow, 1),
+        ),
+        ev(
+            Role::WindowClerk,
+            "2026-03-20T18:01:00+08:00",
+            TicketCommand::Classify { class: TicketClass::Simple },
+        ),
+    ];
+    let ticket = Ticket::replay(id(), &ctx, &history).unwrap();
+    assert_eq!(ticket.feedback_due(&calendar), Some(at("2026-03-23T17:30:00+08:00")));
 }
 
 /// Applies `command` to a fresh copy of `ticket` and returns the error's
