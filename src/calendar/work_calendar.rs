@@ -459,6 +459,13 @@ impl WorkCalendar {
         self.tables().cum[i + 1]
     }
 
+    /// Whether `other` is this very calendar (or a clone of it): the same
+    /// shared definition and tables, so every answer is the same.
+    #[inline]
+    pub(crate) fn same_as(&self, other: &WorkCalendar) -> bool {
+        Arc::ptr_eq(&self.def, &other.def) && Arc::ptr_eq(&self.tables, &other.tables)
+    }
+
     /// The working days of the covered years, in all.
     #[inline]
     pub(crate) fn working_day_count(&self) -> u64 {

@@ -504,12 +504,16 @@ impl Case {
         match effect {
             Effect::None => {}
             Effect::StartClock(start) => {
-                self.clock = Some(LegalClock::start(start, item.promised(), item.statutory())?);
+                let mut clock = LegalClock::start(start, item.promised(), item.statutory())?;
+                clock.prepare(ctx.calendar());
+                self.clock = Some(clock);
                 self.accepted_at = Some(start);
             }
             Effect::DeemAccepted => {
-                self.clock =
-                    Some(LegalClock::start(self.received_at, item.promised(), item.statutory())?);
+                let mut clock =
+                    LegalClock::start(self.received_at, item.promised(), item.statutory())?;
+                clock.prepare(ctx.calendar());
+                self.clock = Some(clock);
                 self.accepted_at = Some(self.received_at);
                 self.deemed_accepted = true;
             }
@@ -521,10 +525,19 @@ impl Case {
                 self.concluded_at = Some(at);
             }
             Effect::Suspend(reason) => self.clock_mut()?.suspend(reason, at)?,
-            Effect::Resume => self.clock_mut()?.resume(at)?,
+            Effect::Resume => {
+                let clock = self.clock_mut()?;
+                clock.resume(at)?;
+                clock.prepare(ctx.calendar());
+            }
             Effect::Extend(days) => self.clock_mut()?.extend(days, at)?,
             Effect::StopClock => {
-                self.clock_mut()?.stop(at)?;
+                let clock = self.clock_mut()?;
+                let running = clock.current_suspension().is_some();
+                clock.stop(at)?;
+                if running {
+                    clock.prepare(ctx.calendar());
+                }
                 if next.is_concluded() {
                     self.concluded_at = Some(at);
                 }
@@ -542,6 +555,21 @@ impl Case {
         self.clock
             .as_mut()
             .ok_or(CaseError::InconsistentSnapshot { what: "no clock after acceptance" })
+    }
+
+    /// Works out once what the case's clock needs of `cal`, so that later
+    /// readings on the same calendar are quicker; answers are the same
+    /// either way. [`apply`](Case::apply) and [`replay`](Case::replay) do
+    /// this on the context's calendar already: call it after decoding a
+    /// stored case that will be read many times (a sweep, a dashboard).
+    ///
+    /// # Example
+    ///
+    /// See [`LegalClock::prepare`].
+    pub fn prepare(&mut self, cal: &crate::calendar::WorkCalendar) {
+        if let Some(clock) = &mut self.clock {
+            clock.prepare(cal);
+        }
     }
 
     /// Reads the legal clock at `now` (`None` before acceptance, or for an

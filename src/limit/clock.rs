@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
-use crate::calendar::{Moment, WorkCalendar};
+use crate::calendar::WorkCalendar;
 
 /// One stop of the clock: from `start` until `end` (still running when
 /// `end` is `None`).
@@ -270,7 +270,7 @@ pub struct ClockReading {
 /// assert_eq!(due.date, NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "RawClock", into = "RawClock")]
 pub struct LegalClock {
     started: DateTime<FixedOffset>,
@@ -281,6 +281,64 @@ pub struct LegalClock {
     stopped: Option<DateTime<FixedOffset>>,
     /// The latest recorded instant; derived.
     last: DateTime<FixedOffset>,
+    /// Calendar facts worked out by [`LegalClock::prepare`]; not part of the
+    /// clock's value.
+    memo: Option<Memo>,
+}
+
+impl PartialEq for LegalClock {
+    fn eq(&self, other: &Self) -> bool {
+        // `last` follows from the records; the memo is not part of the value.
+        (self.started, self.promised, self.statutory, self.stopped)
+            == (other.started, other.promised, other.statutory, other.stopped)
+            && self.suspensions == other.suspensions
+            && self.extensions == other.extensions
+    }
+}
+
+impl Eq for LegalClock {}
+
+impl std::hash::Hash for LegalClock {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.started, self.promised, self.statutory, self.stopped).hash(state);
+        self.suspensions.hash(state);
+        self.extensions.hash(state);
+    }
+}
+
+/// What a clock's start and its ended suspensions come to on one calendar,
+/// worked out once by [`LegalClock::prepare`] so that readings on the same
+/// calendar skip it. It holds the calendar (shared, not copied), so it is
+/// never taken for another calendar's; a reading on any other calendar, or
+/// before the memo's last suspension ended, works everything out afresh.
+#[derive(Clone)]
+struct Memo {
+    /// The calendar the facts hold on.
+    cal: WorkCalendar,
+    /// The start day's index.
+    start: usize,
+    /// Working seconds up to the start.
+    w_start: u64,
+    /// How many suspensions are counted: the first `closed`, all ended.
+    closed: usize,
+    /// Readings at or after this instant may use the memo: the end of the
+    /// last counted suspension, or the start.
+    valid_from: DateTime<FixedOffset>,
+    /// Working days in (S, R] of the counted suspensions.
+    suspended_days: u32,
+    /// Calendar days in (S, R] of the counted suspensions.
+    suspended_natural_days: usize,
+    /// Working seconds of the counted suspensions.
+    suspended_seconds: u64,
+}
+
+impl fmt::Debug for Memo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Memo")
+            .field("start", &self.start)
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
 }
 
 fn check_limits(promised: TimeLimit, statutory: TimeLimit) -> Result<(), LimitError> {
@@ -335,6 +393,7 @@ impl LegalClock {
             extensions: Vec::new(),
             stopped: None,
             last: at,
+            memo: None,
         })
     }
 
@@ -646,18 +705,6 @@ impl LegalClock {
         }
     }
 
-    /// The suspensions as of `now`: (start, end) with running or later ends
-    /// cut at `now`.
-    fn spans(
-        &self,
-        now: DateTime<FixedOffset>,
-    ) -> impl Iterator<Item = (DateTime<FixedOffset>, DateTime<FixedOffset>)> + '_ {
-        self.suspensions
-            .iter()
-            .filter(move |s| s.start <= now)
-            .map(move |s| (s.start, s.end.map_or(now, |end| end.min(now))))
-    }
-
     fn extension_days_at(&self, now: DateTime<FixedOffset>) -> u32 {
         self.extensions.iter().filter(|e| e.at <= now).map(|e| e.working_days).sum()
     }
@@ -701,29 +748,109 @@ impl LegalClock {
 
     /// What every question about the clock at `at` needs, worked out once:
     /// the start day, the time suspended and the extension granted by then.
+    /// The memo, when it holds for `cal` and `at`, gives the start and the
+    /// ended suspensions it counted.
+    #[inline]
     fn counts(&self, cal: &WorkCalendar, at: DateTime<FixedOffset>) -> Result<Counts, LimitError> {
-        let started = cal.moment(&self.started);
-        let start = cal.start_index(&started)?;
-        let mut suspended_days = 0;
-        let mut suspended_natural_days = 0;
-        let mut suspended_seconds = 0;
-        for (s, r) in self.spans(at) {
-            // Suspended from day S to day R: the working days in (S, R].
-            let (s, r) = (cal.moment(&s), cal.moment(&r));
-            let (si, ri) = (cal.start_index(&s)?, cal.end_index(&r)?);
-            let ri = ri.max(si);
-            suspended_days += cal.working_through(ri) - cal.working_through(si);
-            suspended_natural_days += ri - si;
-            suspended_seconds += cal.working_seconds_at(&r)? - cal.working_seconds_at(&s)?;
+        let (mut c, counted) = match &self.memo {
+            Some(m) if at >= m.valid_from && m.cal.same_as(cal) => (
+                Counts {
+                    start: m.start,
+                    w_start: m.w_start,
+                    suspended_days: m.suspended_days,
+                    suspended_natural_days: m.suspended_natural_days,
+                    suspended_seconds: m.suspended_seconds,
+                    extension: 0,
+                },
+                m.closed,
+            ),
+            _ => {
+                let started = cal.moment(&self.started);
+                let c = Counts {
+                    start: cal.start_index(&started)?,
+                    w_start: cal.working_seconds_at(&started)?,
+                    suspended_days: 0,
+                    suspended_natural_days: 0,
+                    suspended_seconds: 0,
+                    extension: 0,
+                };
+                (c, 0)
+            }
+        };
+        for s in &self.suspensions[counted..] {
+            if s.start > at {
+                break;
+            }
+            c.add_suspension(cal, s.start, s.end.map_or(at, |end| end.min(at)))?;
         }
-        Ok(Counts {
-            started,
-            start,
-            suspended_days,
-            suspended_natural_days,
-            suspended_seconds,
-            extension: self.extension_days_at(at),
-        })
+        c.extension = self.extension_days_at(at);
+        Ok(c)
+    }
+
+    /// Works out, once, what the clock's start and its ended suspensions
+    /// come to on `cal`, so that later readings on the same calendar (the
+    /// same value or a clone of it) skip that work. Readings give the same
+    /// answers with or without it. [`Case`](crate::case::Case) does this as
+    /// it applies commands; call it after decoding a clock that will be read
+    /// many times. Nothing is kept when the start is outside the calendar.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::limit::{LegalClock, Thresholds, TimeLimit};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let json = r#"{"started":"2026-03-02T09:00:00+08:00","promised":{"amount":3,"unit":"working_days"},"statutory":{"amount":20,"unit":"working_days"}}"#;
+    /// let mut clock: LegalClock = serde_json::from_str(json)?;
+    /// let before = clock.reading(&cal, at("2026-03-04T09:00:00+08:00"), &Thresholds::default())?;
+    /// clock.prepare(&cal);
+    /// let after = clock.reading(&cal, at("2026-03-04T09:00:00+08:00"), &Thresholds::default())?;
+    /// assert_eq!(before, after);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prepare(&mut self, cal: &WorkCalendar) {
+        let fresh = match self.memo.take() {
+            Some(m) if m.cal.same_as(cal) => Some(m),
+            _ => {
+                let started = cal.moment(&self.started);
+                match (cal.start_index(&started), cal.working_seconds_at(&started)) {
+                    (Ok(start), Ok(w_start)) => Some(Memo {
+                        cal: cal.clone(),
+                        start,
+                        w_start,
+                        closed: 0,
+                        valid_from: self.started,
+                        suspended_days: 0,
+                        suspended_natural_days: 0,
+                        suspended_seconds: 0,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        let Some(mut m) = fresh else { return };
+        while let Some(Suspension { start, end: Some(end), .. }) = self.suspensions.get(m.closed) {
+            let mut c = Counts {
+                start: m.start,
+                w_start: m.w_start,
+                suspended_days: m.suspended_days,
+                suspended_natural_days: m.suspended_natural_days,
+                suspended_seconds: m.suspended_seconds,
+                extension: 0,
+            };
+            if c.add_suspension(cal, *start, *end).is_err() {
+                break;
+            }
+            m.suspended_days = c.suspended_days;
+            m.suspended_natural_days = c.suspended_natural_days;
+            m.suspended_seconds = c.suspended_seconds;
+            m.valid_from = *end;
+            m.closed += 1;
+        }
+        self.memo = Some(m);
     }
 
     /// The deadline of `limit` given the counts.
@@ -809,7 +936,7 @@ impl LegalClock {
         let through_today = cal.working_through(today);
         let elapsed_working_days =
             (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
-        let from = cal.working_seconds_at(&c.started)?;
+        let from = c.w_start;
         let used = (cal.working_seconds_at(&now)? - from).saturating_sub(c.suspended_seconds);
         let through_start = cal.working_through(c.start);
         // Working days up to and including a deadline's last day. A
@@ -885,10 +1012,10 @@ impl LegalClock {
 
 /// The counts behind a clock's deadlines and readings at one instant.
 struct Counts {
-    /// The start of the clock.
-    started: Moment,
     /// The start day, as a calendar day index.
     start: usize,
+    /// Working seconds up to the start.
+    w_start: u64,
     /// Working days in (S, R] of every suspension.
     suspended_days: u32,
     /// Calendar days in (S, R] of every suspension.
@@ -897,6 +1024,26 @@ struct Counts {
     suspended_seconds: u64,
     /// Working days of extension granted.
     extension: u32,
+}
+
+impl Counts {
+    /// Counts the suspension from `s` to `r`: suspended from day S to day
+    /// R, the working days in (S, R].
+    #[inline]
+    fn add_suspension(
+        &mut self,
+        cal: &WorkCalendar,
+        s: DateTime<FixedOffset>,
+        r: DateTime<FixedOffset>,
+    ) -> Result<(), LimitError> {
+        let (s, r) = (cal.moment(&s), cal.moment(&r));
+        let (si, ri) = (cal.start_index(&s)?, cal.end_index(&r)?);
+        let ri = ri.max(si);
+        self.suspended_days += cal.working_through(ri) - cal.working_through(si);
+        self.suspended_natural_days += ri - si;
+        self.suspended_seconds += cal.working_seconds_at(&r)? - cal.working_seconds_at(&s)?;
+        Ok(())
+    }
 }
 
 /// The civil day an instant ends: its date, except that exactly midnight is

@@ -136,6 +136,7 @@ fn out_of_years(e: &CaseError) -> bool {
 }
 
 /// A reading of a case's clock.
+#[derive(Debug, PartialEq)]
 enum Read {
     /// The case was never accepted.
     NoClock,
@@ -699,6 +700,49 @@ fn replay_and_json_round_trip(cal: &WorkCalendar, played: &Played) -> Law {
 }
 
 // ---------------------------------------------------------------------------
+// Law 2b: what a case works out in advance on its calendar never changes an
+// answer.
+
+/// The case as played (prepared on `cal` as it applied its commands), the
+/// same case decoded from JSON (prepared on nothing), and the decoded case
+/// prepared on another calendar all read the same at every `now`, on `cal`
+/// and on the other calendar alike.
+fn prepared_readings_agree(cal: &WorkCalendar, played: &Played, nows: &[Instant]) -> Law {
+    let json = serde_json::to_string(&played.case).unwrap();
+    let decoded: Case = serde_json::from_str(&json).unwrap();
+    // Same days, other office hours: a calendar with other answers.
+    let other = cal.with_office_hours(
+        shenpi::calendar::OfficeHours::new([shenpi::calendar::OfficePeriod::new(
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        )
+        .unwrap()])
+        .unwrap(),
+    );
+    let mut on_other = decoded.clone();
+    on_other.prepare(&other);
+    let th = Thresholds::default();
+    for &now in nows {
+        for c in [cal, &other] {
+            let want = read(&decoded, c, now, &th)?;
+            prop_assert_eq!(
+                &read(&played.case, c, now, &th)?,
+                &want,
+                "prepared on the context's calendar, read at {}",
+                now
+            );
+            prop_assert_eq!(
+                &read(&on_other, c, now, &th)?,
+                &want,
+                "prepared on other office hours, read at {}",
+                now
+            );
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
 // Law 4: suspended time never counts.
 
 /// The clock's records are the accepted events', and at every `now` the
@@ -1070,6 +1114,19 @@ proptest! {
         let cal = china();
         let played = play(&cal, &item, &script, &mut nothing)?;
         played.explain(replay_and_json_round_trip(&cal, &played))?;
+    }
+
+    /// Law 2b.
+    #[test]
+    fn preparing_a_case_changes_no_reading(
+        item in case_item(),
+        script in case_script(24),
+        offsets in offsets(),
+    ) {
+        let cal = china();
+        let played = play(&cal, &item, &script, &mut nothing)?;
+        let nows = instants(&played, &offsets);
+        played.explain(prepared_readings_agree(&cal, &played, &nows))?;
     }
 
     /// Law 4.
