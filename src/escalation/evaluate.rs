@@ -622,37 +622,29 @@ impl EscalationPolicy {
         if rules.len() > u64::BITS as usize {
             return self.evaluate_each_into(obs, log, cal, now, out);
         }
-        // The rules that may fire by `now` and watch this kind of subject;
-        // every other rule is known not to fire, without an error, so it
-        // needs neither the log nor its exact instant.
-        let mut probe = Probe::new(cal, now);
+        // The rules watching this kind of subject that have not fired in
+        // its cycle (one pass over the log), then of those the ones that
+        // may fire by `now`: every other rule is known not to fire, without
+        // an error, so it needs no exact instant.
         let masks = self.masks();
-        let mut watching = masks.by_kind[obs.kind as usize];
-        let mut candidates = 0u64;
-        while watching != 0 {
-            let i = watching.trailing_zeros() as usize;
-            watching &= watching - 1;
+        let watching = masks.by_kind[obs.kind as usize];
+        let mut pending =
+            watching & !fired_among(rules, &masks.by_action, log, obs.cycle, watching);
+        let mut probe = Probe::new(cal, now);
+        let start = out.len();
+        while pending != 0 {
+            let i = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
             let rule = &rules[i];
-            if probe.may_fire(rule.trigger(), obs) {
-                candidates |= 1 << i;
-            } else {
+            if !probe.may_fire(rule.trigger(), obs) {
                 debug_assert!(
                     matches!(fire_at(rule.trigger(), obs, cal, now), Ok(at) if at.is_none_or(|at| at > now)),
                     "rule {} was screened out but fires or fails at {now}",
                     rule.id()
                 );
+                continue;
             }
-        }
-        if candidates == 0 {
-            return Ok(());
-        }
-        let mut pending =
-            candidates & !fired_among(rules, &masks.by_action, log, obs.cycle, candidates);
-        let start = out.len();
-        while pending != 0 {
-            let i = pending.trailing_zeros() as usize;
-            pending &= pending - 1;
-            if let Err(e) = self.push_if_due(&rules[i], obs, cal, now, out) {
+            if let Err(e) = self.push_if_due(rule, obs, cal, now, out) {
                 out.truncate(start);
                 return Err(e);
             }
