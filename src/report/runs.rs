@@ -52,12 +52,12 @@ impl StepStats {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawRunReport", into = "RawRunReport")]
 pub struct RunReport {
-    raw: RawRunReport,
+    raw: Counts,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRunReport {
+/// The run counts, and the stage and step statistics by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Counts {
     runs: u64,
     ended: u64,
     completed: u64,
@@ -69,10 +69,54 @@ struct RawRunReport {
     steps: BTreeMap<GroupKey, StepStats>,
 }
 
+/// A stage's or step's statistics as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keyed {
+    key: GroupKey,
+    stats: StepStats,
+}
+
+/// The stored form: the counts, and stages and steps as lists in key
+/// order (JSON object keys must be strings).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRunReport {
+    runs: u64,
+    ended: u64,
+    completed: u64,
+    on_time: u64,
+    planned_days: u64,
+    ended_planned_days: u64,
+    ended_actual_days: u64,
+    stages: Vec<Keyed>,
+    steps: Vec<Keyed>,
+}
+
 impl TryFrom<RawRunReport> for RunReport {
     type Error = ReportError;
 
-    fn try_from(raw: RawRunReport) -> Result<Self, ReportError> {
+    fn try_from(stored: RawRunReport) -> Result<Self, ReportError> {
+        let map = |list: Vec<Keyed>| -> Result<BTreeMap<GroupKey, StepStats>, ReportError> {
+            let n = list.len();
+            let map: BTreeMap<GroupKey, StepStats> =
+                list.into_iter().map(|k| (k.key, k.stats)).collect();
+            if map.len() != n {
+                return Err(ReportError::Inconsistent { what: "a stage or step appears twice" });
+            }
+            Ok(map)
+        };
+        let raw = Counts {
+            runs: stored.runs,
+            ended: stored.ended,
+            completed: stored.completed,
+            on_time: stored.on_time,
+            planned_days: stored.planned_days,
+            ended_planned_days: stored.ended_planned_days,
+            ended_actual_days: stored.ended_actual_days,
+            stages: map(stored.stages)?,
+            steps: map(stored.steps)?,
+        };
         let fits = |s: &StepStats| s.on_time <= s.decided && s.decided <= s.steps;
         if raw.on_time > raw.completed
             || raw.completed > raw.ended
@@ -94,7 +138,21 @@ impl TryFrom<RawRunReport> for RunReport {
 
 impl From<RunReport> for RawRunReport {
     fn from(r: RunReport) -> Self {
-        r.raw
+        let list = |m: BTreeMap<GroupKey, StepStats>| {
+            m.into_iter().map(|(key, stats)| Keyed { key, stats }).collect()
+        };
+        let c = r.raw;
+        RawRunReport {
+            runs: c.runs,
+            ended: c.ended,
+            completed: c.completed,
+            on_time: c.on_time,
+            planned_days: c.planned_days,
+            ended_planned_days: c.ended_planned_days,
+            ended_actual_days: c.ended_actual_days,
+            stages: list(c.stages),
+            steps: list(c.steps),
+        }
     }
 }
 
