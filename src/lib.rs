@@ -62,6 +62,8 @@ pub mod graph;
 pub mod limit;
 pub mod machine;
 pub mod project;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod ticket;
 
 pub use error::{Error, Result};

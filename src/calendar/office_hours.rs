@@ -25,6 +25,7 @@ use super::CalendarError;
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPeriod", into = "RawPeriod")]
 pub struct OfficePeriod {
     start: NaiveTime,
@@ -32,6 +33,7 @@ pub struct OfficePeriod {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPeriod {
     start: NaiveTime,
@@ -155,6 +157,7 @@ impl fmt::Display for OfficePeriod {
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "Vec<OfficePeriod>", into = "Vec<OfficePeriod>")]
 pub struct OfficeHours {
     periods: Vec<OfficePeriod>,

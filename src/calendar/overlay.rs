@@ -29,6 +29,7 @@ use super::CalendarError;
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawOverlay", into = "RawOverlay")]
 pub struct Overlay {
     holidays: BTreeSet<NaiveDate>,
@@ -36,6 +37,7 @@ pub struct Overlay {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawOverlay {
     #[serde(default)]

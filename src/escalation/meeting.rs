@@ -28,6 +28,7 @@ use crate::calendar::{Roll, WorkCalendar};
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "every", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Cadence {
     /// Every week on `weekday`.
@@ -48,14 +49,17 @@ pub enum Cadence {
     #[serde(rename = "month")]
     Monthly {
         /// The day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         day: u8,
     },
     /// Twice a month, on days `first` and `second` (1–28, first < second).
     #[serde(rename = "half_month")]
     TwiceMonthly {
         /// The first day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         first: u8,
         /// The second day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         second: u8,
     },
 }
@@ -181,6 +185,7 @@ impl Cadence {
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Meetings {

@@ -92,6 +92,7 @@ pub(crate) struct Topology {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawGraph", into = "RawGraph")]
 pub struct ApprovalGraph {
     name: String,
@@ -104,6 +105,7 @@ pub struct ApprovalGraph {
 
 /// The serde form of a graph.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawGraph {
     name: String,

@@ -24,6 +24,7 @@ use crate::limit::TimeLimit;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Join {
     /// Every predecessor must be done (the default).
@@ -34,6 +35,7 @@ pub enum Join {
     /// At least `k` predecessors; the others are no longer needed.
     AtLeast {
         /// How many predecessors must be done.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
         k: u32,
     },
 }
@@ -86,6 +88,7 @@ impl fmt::Display for Join {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
     /// The run needs it; a denial fails the run unless a fallback is named.
@@ -131,6 +134,7 @@ pub enum Requirement {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     id: StepId,
@@ -351,6 +355,7 @@ impl Step {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     id: StageId,

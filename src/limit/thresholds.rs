@@ -23,6 +23,7 @@ use super::LimitError;
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawThresholds", into = "RawThresholds")]
 pub struct Thresholds {
     prompt_working_days: u32,
@@ -105,6 +106,7 @@ impl Thresholds {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawThresholds {
     #[serde(default = "default_prompt")]

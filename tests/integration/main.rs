@@ -16,6 +16,8 @@ mod graph_props;
 mod limit;
 mod machine;
 mod project;
+#[cfg(feature = "schema")]
+mod schema;
 mod strategies;
 mod ticket;
 mod ticket_props;
