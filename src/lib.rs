@@ -59,6 +59,8 @@ pub mod case;
 pub mod catalog;
 pub mod escalation;
 pub mod graph;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod limit;
 pub mod machine;
 pub mod project;

@@ -13,6 +13,8 @@ mod escalation;
 mod escalation_props;
 mod graph;
 mod graph_props;
+#[cfg(feature = "json")]
+mod json;
 mod limit;
 mod machine;
 mod project;
