@@ -40,6 +40,10 @@
 //! - [`ticket`]: complaint tickets (办不成事, tea-meeting complaints,
 //!   key-project problems, bad reviews) with classes, transfers to
 //!   departments, feedback deadlines, reopening and appeals.
+//! - `json` (the default `json` feature): decoding JSON with the path of
+//!   the bad field (`steps[3].join.k`), through the same checks.
+//! - `schema` (the `schema` feature): JSON Schemas of every definition,
+//!   command, event, state and record, for portals in Java or JS.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
