@@ -28,6 +28,17 @@ use super::CalendarError;
 /// assert_eq!(cal.working_days_in_year(2026)?, 248);
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::calendar::Overlay;
+///
+/// let json = r#"{"holidays": ["2026-07-14"], "working_days": ["2026-07-18"]}"#;
+/// let overlay: Overlay = serde_json::from_str(json)?;
+/// assert_eq!(overlay.holidays().count(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawOverlay", into = "RawOverlay")]

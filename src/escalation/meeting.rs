@@ -184,6 +184,21 @@ impl Cadence {
 /// assert_eq!(next, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::escalation::Meetings;
+///
+/// let json = r#"{
+///   "routine": {"every": "week", "weekday": "Mon"},
+///   "thematic": {"every": "month", "day": 1},
+///   "joint": {"every": "two_weeks", "weekday": "Wed", "from": "2026-01-07"},
+///   "tea": {"every": "half_month", "first": 10, "second": 25}
+/// }"#;
+/// assert_eq!(serde_json::from_str::<Meetings>(json)?, Meetings::default());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

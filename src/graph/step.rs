@@ -354,6 +354,18 @@ impl Step {
 /// assert_eq!(stage.name(), "立项用地规划许可");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::graph::Stage;
+///
+/// let json = r#"{"id": "land-use", "name": "立项用地规划许可", "lead": "natural-resources",
+///   "limit": {"amount": 20, "unit": "working_days"}}"#;
+/// let stage: Stage = serde_json::from_str(json)?;
+/// assert_eq!(stage.name(), "立项用地规划许可");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

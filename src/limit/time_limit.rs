@@ -52,6 +52,16 @@ impl fmt::Display for LimitUnit {
 /// assert!(promised.amount() <= statutory.amount());
 /// assert!(TimeLimit::working_days(0).is_same_day());
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::limit::TimeLimit;
+///
+/// let limit: TimeLimit = serde_json::from_str(r#"{"amount": 20, "unit": "working_days"}"#)?;
+/// assert_eq!(limit, TimeLimit::working_days(20));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
