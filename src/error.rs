@@ -61,6 +61,10 @@ pub enum Error {
     /// deadline configuration.
     #[error(transparent)]
     Ticket(#[from] TicketError),
+    /// A JSON document could not be decoded (the `json` feature).
+    #[cfg(feature = "json")]
+    #[error(transparent)]
+    Json(#[from] crate::json::DecodeError),
 }
 
 /// A `Result` whose error is the umbrella [`Error`].

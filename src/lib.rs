@@ -44,6 +44,10 @@
 //!   cases, streamed in one pass and mergeable across shards, grouped by
 //!   department, item, item type, stage, key project or period, with
 //!   department rankings; ticket and parallel-approval run statistics.
+//! - `json` (the default `json` feature): decoding JSON with the path of
+//!   the bad field (`steps[3].join.k`), through the same checks.
+//! - `schema` (the `schema` feature): JSON Schemas of every definition,
+//!   command, event, state and record, for portals in Java or JS.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -63,12 +67,16 @@ pub mod case;
 pub mod catalog;
 pub mod escalation;
 pub mod graph;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod limit;
 pub mod machine;
 pub mod project;
 pub mod report;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod ticket;
 
 pub use error::{Error, Result};

@@ -73,6 +73,7 @@ pub use work_calendar::{WorkCalendar, MAX_YEAR, MAX_YEARS, MIN_YEAR};
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Roll {
     /// To the next working day (the day itself if it is one).
@@ -100,6 +101,7 @@ impl fmt::Display for Roll {
 /// assert_eq!(Direction::Forward.to_string(), "after");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Later dates, after the start.

@@ -25,6 +25,7 @@ use super::CalendarError;
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPeriod", into = "RawPeriod")]
 pub struct OfficePeriod {
     start: NaiveTime,
@@ -32,6 +33,7 @@ pub struct OfficePeriod {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPeriod {
     start: NaiveTime,
@@ -154,7 +156,21 @@ impl fmt::Display for OfficePeriod {
 /// assert_eq!(hours.close(), Some(t(17, 30)));
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// A list of periods; the empty list means the whole day.
+///
+/// ```
+/// use shenpi::calendar::OfficeHours;
+///
+/// let json = r#"[{"start": "08:30:00", "end": "12:00:00"}, {"start": "14:30:00", "end": "17:30:00"}]"#;
+/// let hours: OfficeHours = serde_json::from_str(json)?;
+/// assert_eq!(hours.day_seconds(), 6 * 3600 + 1800);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "Vec<OfficePeriod>", into = "Vec<OfficePeriod>")]
 pub struct OfficeHours {
     periods: Vec<OfficePeriod>,

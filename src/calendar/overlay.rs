@@ -28,7 +28,19 @@ use super::CalendarError;
 /// assert_eq!(cal.working_days_in_year(2026)?, 248);
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::calendar::Overlay;
+///
+/// let json = r#"{"holidays": ["2026-07-14"], "working_days": ["2026-07-18"]}"#;
+/// let overlay: Overlay = serde_json::from_str(json)?;
+/// assert_eq!(overlay.holidays().count(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawOverlay", into = "RawOverlay")]
 pub struct Overlay {
     holidays: BTreeSet<NaiveDate>,
@@ -36,6 +48,7 @@ pub struct Overlay {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawOverlay {
     #[serde(default)]

@@ -85,6 +85,7 @@ pub const MAX_YEARS: u32 = 500;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CalendarData", into = "CalendarData")]
 pub struct WorkCalendar {
     def: Arc<Definition>,
@@ -1164,6 +1165,7 @@ impl fmt::Debug for WorkCalendar {
 /// The serde form of a calendar; decoding goes through the same validation
 /// as the builder.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct CalendarData {
     first_year: i32,
@@ -1177,6 +1179,7 @@ struct CalendarData {
     #[serde(default)]
     office_hours: OfficeHours,
     #[serde(default = "china_standard_time", with = "utc_offset_serde")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     utc_offset: FixedOffset,
 }
 

@@ -21,6 +21,7 @@ use crate::machine::{Envelope, Named};
 /// # Ok::<(), shenpi::case::CaseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CaseId(std::sync::Arc<str>);
 
@@ -109,6 +110,7 @@ impl From<CaseId> for String {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseCommand {
     /// An application comes in; always the first event of a case.
@@ -216,6 +218,7 @@ impl CaseCommand {
 /// assert_eq!(CaseCommandKind::ConcludeOnTheSpot.name(), "conclude_on_the_spot");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseCommandKind {
     /// See [`CaseCommand::Receive`].

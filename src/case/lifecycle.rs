@@ -60,6 +60,7 @@ pub type CaseTransition = Transition<CaseStateKind, CaseCommandKind>;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawCase", into = "RawCase")]
 pub struct Case {
     id: CaseId,
@@ -622,6 +623,7 @@ impl Case {
 
 /// The serde form of a case; decoding checks that its parts agree.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawCase {
     id: CaseId,

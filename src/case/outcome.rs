@@ -18,6 +18,7 @@ use crate::limit::{Due, LegalClock, Thresholds, TimeLimit};
 /// See [`Case`](super::Case): `case.outcome(&calendar)?` gives one for a
 /// decided case.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CaseOutcome {
     /// The decision.

@@ -16,6 +16,7 @@ use crate::machine::Named;
 /// assert!(Decision::ApprovedWithDeficiency.is_approval());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Approved (准予许可), status code 11.
@@ -79,6 +80,7 @@ impl fmt::Display for Decision {
 /// assert_eq!(Resumable::Extended.state_kind(), CaseStateKind::Extended);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resumable {
     /// Back to department handling.
@@ -129,6 +131,7 @@ impl Resumable {
 /// assert!(CaseState::Concluded { decision: Decision::Denied }.is_concluded());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseState {
     /// The application is in, not yet accepted (code 1).
@@ -336,6 +339,7 @@ impl fmt::Display for CaseState {
 /// assert_eq!(CaseStateKind::CorrectionRequested.name(), "correction_requested");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStateKind {
     /// See [`CaseState::Received`].

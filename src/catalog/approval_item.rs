@@ -71,6 +71,7 @@ use super::{CaseKind, CatalogError, DepartmentId, ItemCode, ItemField, ItemType}
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawItem", into = "RawItem")]
 pub struct ApprovalItem {
     code: ItemCode,
@@ -87,6 +88,7 @@ pub struct ApprovalItem {
 
 /// The serde form of an item: what the JSON holds, before the checks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawItem {
     pub(super) code: ItemCode,

@@ -25,6 +25,7 @@ use crate::limit::TimeLimit;
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 即办件: decided on the spot, the same day (行政许可法 art. 34).

@@ -205,6 +205,7 @@ impl fmt::Display for ItemPrefix<'_> {
 /// assert_eq!(err.to_string(), "department id is empty");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IdKind {
@@ -238,6 +239,7 @@ impl fmt::Display for IdKind {
 /// assert_eq!(err.to_string(), r#"item code "XK-001 " has leading or trailing whitespace"#);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CodeFault {
@@ -277,6 +279,7 @@ impl fmt::Display for CodeFault {
 /// assert_eq!(ItemField::from_name("colour"), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ItemField {

@@ -12,6 +12,7 @@ use crate::limit::{ClockReading, Deadline};
 ///
 /// See [`Supervised`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Observation {
     /// The kind of subject.
@@ -105,6 +106,7 @@ pub trait Supervised {
 ///
 /// See [`EscalationPolicy::evaluate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Notice {
     /// The rule.
@@ -130,6 +132,7 @@ pub struct Notice {
 ///
 /// See [`EscalationPolicy::evaluate`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SupervisionLog {
     notices: Vec<Notice>,
 }

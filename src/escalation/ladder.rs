@@ -15,6 +15,7 @@ use crate::machine::Named;
 /// assert_eq!(Level::DepartmentHead.name_zh(), "局长+经办人会商");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// L0: the handler (经办人).
@@ -88,6 +89,7 @@ impl fmt::Display for Level {
 /// assert_eq!(Action::Reminder.name_zh(), "催办");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A prompt (提醒).

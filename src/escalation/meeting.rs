@@ -28,6 +28,7 @@ use crate::calendar::{Roll, WorkCalendar};
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "every", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Cadence {
     /// Every week on `weekday`.
@@ -48,14 +49,17 @@ pub enum Cadence {
     #[serde(rename = "month")]
     Monthly {
         /// The day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         day: u8,
     },
     /// Twice a month, on days `first` and `second` (1–28, first < second).
     #[serde(rename = "half_month")]
     TwiceMonthly {
         /// The first day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         first: u8,
         /// The second day of the month.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 28)))]
         second: u8,
     },
 }
@@ -180,7 +184,23 @@ impl Cadence {
 /// assert_eq!(next, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::escalation::Meetings;
+///
+/// let json = r#"{
+///   "routine": {"every": "week", "weekday": "Mon"},
+///   "thematic": {"every": "month", "day": 1},
+///   "joint": {"every": "two_weeks", "weekday": "Wed", "from": "2026-01-07"},
+///   "tea": {"every": "half_month", "first": 10, "second": 25}
+/// }"#;
+/// assert_eq!(serde_json::from_str::<Meetings>(json)?, Meetings::default());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Meetings {

@@ -19,6 +19,7 @@ use crate::machine::Named;
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RuleId(std::sync::Arc<str>);
 
@@ -82,6 +83,7 @@ impl From<RuleId> for String {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "when", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Trigger {
     /// At least `percent` of the time to `deadline` is used (suspended time
@@ -90,6 +92,7 @@ pub enum Trigger {
         /// Which deadline's time.
         deadline: Deadline,
         /// The share, 0–100.
+        #[cfg_attr(feature = "schema", schemars(range(max = 100)))]
         percent: u32,
     },
     /// At most `days` working days remain to `deadline`: from the start of
@@ -142,6 +145,7 @@ pub enum Trigger {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     /// A case (办件).
@@ -286,6 +290,7 @@ impl Rule {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPolicy", into = "RawPolicy")]
 pub struct EscalationPolicy {
     rules: Vec<Rule>,
@@ -304,11 +309,14 @@ pub(super) struct RuleMasks {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRule {
     id: String,
     trigger: Trigger,
+    #[cfg_attr(feature = "schema", schemars(with = "Level"))]
     level: String,
+    #[cfg_attr(feature = "schema", schemars(with = "Action"))]
     action: String,
     #[serde(default = "all_subjects")]
     subjects: BTreeSet<SubjectKind>,
@@ -319,6 +327,7 @@ fn all_subjects() -> BTreeSet<SubjectKind> {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
     rules: Vec<RawRule>,

@@ -91,7 +91,27 @@ pub(crate) struct Topology {
 /// assert_eq!(err.to_string(), "steps a, b wait for each other in a cycle");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// `stages` may be left out; a step's `stage`, `requirement`, `after`, `join`
+/// and `fallback` too. `tests/data/golden/graph.json` is a whole project.
+///
+/// ```
+/// use shenpi::graph::ApprovalGraph;
+///
+/// let json = r#"{"name": "厂房", "start": "filing", "steps": [
+///   {"id": "filing", "item": "XK-1", "department": "发改局",
+///    "limit": {"amount": 1, "unit": "working_days"}},
+///   {"id": "permit", "item": "XK-2", "department": "住建局",
+///    "limit": {"amount": 5, "unit": "working_days"}, "after": ["filing"]}
+/// ]}"#;
+/// let graph: ApprovalGraph = serde_json::from_str(json)?;
+/// assert_eq!(graph.steps().len(), 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawGraph", into = "RawGraph")]
 pub struct ApprovalGraph {
     name: String,
@@ -104,6 +124,7 @@ pub struct ApprovalGraph {
 
 /// The serde form of a graph.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawGraph {
     name: String,

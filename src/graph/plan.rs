@@ -13,6 +13,7 @@ use crate::calendar::{CalendarError, WorkCalendar};
 ///
 /// See [`Plan`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StepPlan {
     /// The step.
@@ -92,6 +93,7 @@ pub struct StepPlan {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Plan {
     start: NaiveDate,

@@ -21,6 +21,7 @@ use crate::machine::{Envelope, Named, Role, RolePolicy, Transition};
 /// assert!(!StepStatus::Waiting.is_final());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepStatus {
     /// Waiting for predecessors or a stage gate.
@@ -119,6 +120,7 @@ impl StepStatus {
 /// assert_eq!(StepStatusKind::InProgress.name(), "in_progress");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatusKind {
     /// See [`StepStatus::Waiting`].
@@ -168,6 +170,7 @@ impl fmt::Display for StepStatusKind {
 /// assert!(RunState::Completed.is_over());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RunState {
     /// Steps remain.
@@ -227,6 +230,7 @@ impl fmt::Display for RunState {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RunCommand {
     /// A department starts a ready step, handling it in `case`.
@@ -287,6 +291,7 @@ impl RunCommand {
 /// assert_eq!(RunCommandKind::SkipStep.name(), "skip_step");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RunCommandKind {
     /// See [`RunCommand::StartStep`].
@@ -325,6 +330,7 @@ pub type RunEvent = Envelope<RunCommand>;
 ///
 /// See [`GraphRun::apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StepChange {
     /// The step.
@@ -342,6 +348,7 @@ pub struct StepChange {
 ///
 /// See [`GraphRun::apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunTransition {
     /// The run's state before and after.
@@ -527,6 +534,7 @@ pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GraphRun {
     state: RunState,
     started_at: DateTime<FixedOffset>,

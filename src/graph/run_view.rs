@@ -12,6 +12,7 @@ use crate::calendar::WorkCalendar;
 ///
 /// See the crate's `parallel_approval` example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunSnapshot {
     /// The instant of the snapshot.
@@ -41,6 +42,7 @@ pub struct RunSnapshot {
 ///
 /// See [`RunRecord`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StepRecord {
     /// The step.
@@ -60,6 +62,7 @@ pub struct StepRecord {
 ///
 /// See the crate's `parallel_approval` example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunRecord {
     /// Working days of the parallel plan.

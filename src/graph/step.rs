@@ -24,6 +24,7 @@ use crate::limit::TimeLimit;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Join {
     /// Every predecessor must be done (the default).
@@ -34,6 +35,7 @@ pub enum Join {
     /// At least `k` predecessors; the others are no longer needed.
     AtLeast {
         /// How many predecessors must be done.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
         k: u32,
     },
 }
@@ -86,6 +88,7 @@ impl fmt::Display for Join {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
     /// The run needs it; a denial fails the run unless a fallback is named.
@@ -131,6 +134,7 @@ pub enum Requirement {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     id: StepId,
@@ -350,7 +354,20 @@ impl Step {
 /// assert_eq!(stage.name(), "立项用地规划许可");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::graph::Stage;
+///
+/// let json = r#"{"id": "land-use", "name": "立项用地规划许可", "lead": "natural-resources",
+///   "limit": {"amount": 20, "unit": "working_days"}}"#;
+/// let stage: Stage = serde_json::from_str(json)?;
+/// assert_eq!(stage.name(), "立项用地规划许可");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     id: StageId,

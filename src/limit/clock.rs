@@ -28,6 +28,7 @@ use crate::calendar::WorkCalendar;
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Suspension {
@@ -60,6 +61,7 @@ pub struct Suspension {
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Extension {
@@ -79,6 +81,7 @@ pub struct Extension {
 /// assert_eq!(Deadline::Promised.to_string(), "promised");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Deadline {
     /// The promised limit (承诺时限).
@@ -116,6 +119,7 @@ impl fmt::Display for Deadline {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Due {
     /// The last day of the limit.
@@ -136,6 +140,7 @@ pub struct Due {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockStatus {
     /// Nothing to say.
@@ -188,6 +193,7 @@ impl fmt::Display for ClockStatus {
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClockReading {
     /// The instant the clock was read at: `now`, held between the start and
@@ -271,6 +277,7 @@ pub struct ClockReading {
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawClock", into = "RawClock")]
 pub struct LegalClock {
     started: DateTime<FixedOffset>,
@@ -1060,6 +1067,7 @@ fn end_day(cal: &WorkCalendar, at: &DateTime<FixedOffset>) -> NaiveDate {
 
 /// The serde form of a clock; decoding replays it through the same checks.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawClock {
     started: DateTime<FixedOffset>,

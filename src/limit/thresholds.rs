@@ -22,7 +22,21 @@ use super::LimitError;
 /// assert_eq!(Thresholds::default().red_warning_percent(), 90);
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
+///
+/// # Example: JSON
+///
+/// Every field may be left out for its default (1 working day, 50%, 90%).
+///
+/// ```
+/// use shenpi::limit::Thresholds;
+///
+/// let json = r#"{"prompt_working_days": 2, "yellow_warning_percent": 40, "red_warning_percent": 80}"#;
+/// assert_eq!(serde_json::from_str::<Thresholds>(json)?, Thresholds::new(2, 40, 80)?);
+/// assert_eq!(serde_json::from_str::<Thresholds>("{}")?, Thresholds::default());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawThresholds", into = "RawThresholds")]
 pub struct Thresholds {
     prompt_working_days: u32,
@@ -105,6 +119,7 @@ impl Thresholds {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawThresholds {
     #[serde(default = "default_prompt")]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LimitUnit {
     /// Working days (工作日), the unit of the Administrative Licensing Law
@@ -51,7 +52,18 @@ impl fmt::Display for LimitUnit {
 /// assert!(promised.amount() <= statutory.amount());
 /// assert!(TimeLimit::working_days(0).is_same_day());
 /// ```
+///
+/// # Example: JSON
+///
+/// ```
+/// use shenpi::limit::TimeLimit;
+///
+/// let limit: TimeLimit = serde_json::from_str(r#"{"amount": 20, "unit": "working_days"}"#)?;
+/// assert_eq!(limit, TimeLimit::working_days(20));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeLimit {
     amount: u32,
@@ -172,6 +184,7 @@ impl fmt::Display for TimeLimit {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialProcedure {
     /// 听证: a hearing.
@@ -262,6 +275,7 @@ impl fmt::Display for SpecialProcedure {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SuspensionKind {
     /// The applicant supplies or corrects materials during review.

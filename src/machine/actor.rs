@@ -23,6 +23,7 @@ use super::{MachineError, Role};
 /// # Ok::<(), shenpi::machine::MachineError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String")]
 pub struct ActorId(String);
 
@@ -122,6 +123,7 @@ impl Serialize for ActorId {
 /// # Ok::<(), shenpi::machine::MachineError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Actor {

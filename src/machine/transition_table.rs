@@ -28,6 +28,7 @@ use super::{mermaid, MachineError, Named, RolePolicy};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TransitionRow<S, K> {
@@ -120,6 +121,7 @@ impl<S: Copy, K: Copy> TransitionRow<S, K> {
 /// assert!(table.is_terminal("denied"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     try_from = "RawTable<S, K>",
     bound(
@@ -135,6 +137,7 @@ pub struct TransitionTable<S, K> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawTable<S, K> {
     initial: S,

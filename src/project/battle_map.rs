@@ -15,6 +15,7 @@ use crate::ticket::{Owner, TicketId};
 ///
 /// See [`BattleMap`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OpenProblem {
     /// The ticket.
@@ -31,6 +32,7 @@ pub struct OpenProblem {
 ///
 /// See [`BattleMap`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProblemOwner {
     /// The department.
@@ -49,6 +51,7 @@ pub struct ProblemOwner {
 ///
 /// See [`BattleMap`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BattleMapRow {
     /// The project.
@@ -85,6 +88,7 @@ pub struct BattleMapRow {
 ///
 /// See the crate's `key_project_board` example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BattleMap {
     /// The instant of the map.

@@ -25,6 +25,7 @@ use crate::ticket::{Ticket, TicketId};
 /// # Ok::<(), shenpi::project::ProjectError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ProjectId(Arc<str>);
 
@@ -78,6 +79,7 @@ impl From<ProjectId> for String {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectLevel {
     /// A provincial key project (省重点项目).
@@ -144,6 +146,7 @@ pub enum ProjectError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
     /// A step of the run.
@@ -173,6 +176,7 @@ impl fmt::Display for Subject {
 ///
 /// See [`KeyProject::supervise`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProjectNotice {
     /// The project.
@@ -191,6 +195,7 @@ pub struct ProjectNotice {
 ///
 /// See the crate's `key_project_board` example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawProject", into = "RawProject")]
 pub struct KeyProject {
     id: ProjectId,
@@ -401,6 +406,7 @@ impl KeyProject {
 /// The serde form of a project; decoding checks that the run belongs to the
 /// graph and that problem ids are unique.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawProject {
     id: ProjectId,
@@ -418,6 +424,7 @@ struct RawProject {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct SubjectLog {
     subject: Subject,

@@ -41,6 +41,7 @@ pub const MAX_FEEDBACK_DAYS: u32 = 60;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawDeadlines", into = "RawDeadlines")]
 pub struct FeedbackDeadlines {
     explain_on_the_spot: u32,
@@ -212,6 +213,7 @@ impl FeedbackDeadlines {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawDeadlines {
     explain_on_the_spot: u32,

@@ -82,6 +82,7 @@ pub type TicketTransition = Transition<TicketStateKind, TicketCommandKind>;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawTicket", into = "RawTicket")]
 pub struct Ticket {
     id: TicketId,
@@ -767,6 +768,7 @@ impl Ticket {
 
 /// The serde form of a ticket; decoding checks that its parts agree.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawTicket {
     id: TicketId,

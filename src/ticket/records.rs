@@ -14,6 +14,7 @@ use crate::catalog::DepartmentId;
 /// See [`Ticket`](super::Ticket): `ticket.assignments()` lists them with
 /// their deadlines and whether each is resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AssignmentStatus {
@@ -81,6 +82,7 @@ impl AssignmentStatus {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FeedbackRecord {
@@ -113,6 +115,7 @@ pub(crate) fn is_bad(satisfaction: u8) -> bool {
 ///
 /// See the module's story: `ticket.appeal()` after an overturned review.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AppealRecord {

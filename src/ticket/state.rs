@@ -16,6 +16,7 @@ use crate::machine::Named;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketSource {
     /// The "can't get it done" window (办不成事窗口): an application refused,
@@ -77,6 +78,7 @@ impl fmt::Display for TicketSource {
 /// assert!(!TicketClass::NoLegalBasis.is_transferable());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketClass {
     /// Answered by explanation at the window, the same day (当场解释).
@@ -150,6 +152,7 @@ impl fmt::Display for TicketClass {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Closure {
     /// The complainant's feedback was 1–3 (not a bad one).
@@ -192,6 +195,7 @@ impl fmt::Display for Closure {
 /// assert!(!TicketState::Closed { closure: Closure::ReviewRemoved }.is_open());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TicketState {
     /// Received (受理), not yet classified.
@@ -282,6 +286,7 @@ impl fmt::Display for TicketState {
 /// assert_eq!(TicketStateKind::UnderAppeal.name(), "under_appeal");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStateKind {
     /// See [`TicketState::Received`].

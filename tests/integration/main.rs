@@ -13,11 +13,15 @@ mod escalation;
 mod escalation_props;
 mod graph;
 mod graph_props;
+#[cfg(feature = "json")]
+mod json;
 mod limit;
 mod machine;
 mod project;
 mod report;
 mod report_props;
+#[cfg(feature = "schema")]
+mod schema;
 mod strategies;
 mod ticket;
 mod ticket_props;

@@ -1,0 +1,182 @@
+//! `shenpi::json`: decoding errors name the path of the bad field, for
+//! faults of shape (found by serde) and of rules (found by the checks).
+
+use shenpi::calendar::{Overlay, WorkCalendar};
+use shenpi::case::CaseEvent;
+use shenpi::catalog::{ApprovalItem, Catalog};
+use shenpi::escalation::EscalationPolicy;
+use shenpi::graph::ApprovalGraph;
+use shenpi::json::{self, DecodeError};
+
+fn data(name: &str) -> String {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap()
+}
+
+/// Decodes an invalid fixture as the type its name says.
+fn decode_invalid(file: &str) -> DecodeError {
+    let text = data(&format!("invalid/{file}"));
+    let result = if file.starts_with("catalog") {
+        json::from_str::<Catalog>(&text).map(drop)
+    } else if file.starts_with("graph") {
+        json::from_str::<ApprovalGraph>(&text).map(drop)
+    } else if file.starts_with("escalation") {
+        json::from_str::<EscalationPolicy>(&text).map(drop)
+    } else if file.starts_with("overlay") {
+        json::from_str::<Overlay>(&text).map(drop)
+    } else {
+        json::from_str::<WorkCalendar>(&text).map(drop)
+    };
+    result.unwrap_err()
+}
+
+/// Every invalid fixture with the path its error names.
+const PATHS: [(&str, &str); 45] = [
+    // Calendars: shape, then rules.
+    ("bad_date.json", "holidays[0]"),
+    ("unknown_field.json", "holiday"),
+    ("malformed.json", "."),
+    ("empty_years.json", "last_year"),
+    ("holiday_and_make_up.json", "make_up_days[0]"),
+    ("holiday_out_of_range.json", "holidays[0]"),
+    ("make_up_weekday.json", "make_up_days[0]"),
+    ("inverted_office_hours.json", "office_hours[0]"),
+    ("overlapping_office_hours.json", "office_hours[1]"),
+    ("overlay_conflict.json", "working_days[0]"),
+    // Catalogs.
+    ("catalog_bad_item_type.json", "items[1].item_type"),
+    ("catalog_unknown_field.json", "items[2].promise_days"),
+    ("catalog_duplicate_code.json", "items[4].code"),
+    ("catalog_empty_name.json", "items[0].name"),
+    ("catalog_instant_not_same_day.json", "items[3].promised.amount"),
+    ("catalog_promised_exceeds_statutory.json", "items[2].promised.amount"),
+    ("catalog_unit_mismatch.json", "items[1].promised.unit"),
+    // Escalation policies.
+    ("escalation_unknown_field.json", "rules[0].severity"),
+    ("escalation_unknown_level.json", "rules[0].level"),
+    ("escalation_unknown_action.json", "rules[0].action"),
+    ("escalation_duplicate_rule.json", "rules[1].id"),
+    ("escalation_no_subjects.json", "rules[0].subjects"),
+    ("escalation_percent_101.json", "rules[0].trigger.percent"),
+    ("escalation_thresholds_out_of_order.json", "rules[1].trigger.percent"),
+    ("escalation_bad_cadence.json", "meetings.thematic"),
+    // Graphs, in the positions of the file (not the sorted order).
+    ("graph_unknown_field.json", "steps[6].joins"),
+    ("graph_invalid_step_id.json", "steps[9].after[0]"),
+    ("graph_invalid_stage_id.json", "stages[1].id"),
+    ("graph_empty.json", "steps"),
+    ("graph_duplicate_step.json", "steps[14].id"),
+    ("graph_duplicate_stage.json", "stages[2].id"),
+    ("graph_unknown_step.json", "steps[13].after[2]"),
+    ("graph_unknown_stage.json", "steps[0].stage"),
+    ("graph_unknown_start.json", "start"),
+    ("graph_start_has_predecessors.json", "steps[5].after"),
+    ("graph_start_not_in_first_stage.json", "steps[5].stage"),
+    ("graph_cycle.json", "steps[6].after"),
+    ("graph_stage_cycle.json", "steps[1].after"),
+    ("graph_unreachable.json", "steps[0].after"),
+    ("graph_join_too_large.json", "steps[13].join.k"),
+    ("graph_join_any_without_predecessors.json", "steps[5].join.k"),
+    ("graph_join_zero.json", "steps[13].join.k"),
+    ("graph_limit_not_working_days.json", "steps[1].limit.unit"),
+    ("graph_fallback_unknown.json", "steps[8].fallback"),
+    ("graph_fallback_has_successors.json", "steps[8].fallback"),
+];
+
+#[test]
+fn every_invalid_fixture_names_the_path_of_its_fault() {
+    for (file, path) in PATHS {
+        let err = decode_invalid(file);
+        assert_eq!(err.path(), path, "{file}: {err}");
+    }
+    // The table covers the folder.
+    let dir = format!("{}/tests/data/invalid", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = PATHS.iter().map(|(f, _)| (*f).to_owned()).collect();
+    listed.sort();
+    assert_eq!(files, listed);
+}
+
+#[test]
+fn messages_are_serdes_and_the_crates_own() {
+    let err = decode_invalid("graph_join_too_large.json");
+    assert_eq!(err.message(), "step structure joins at least 4 of only 3 predecessors");
+    // Found once the whole graph was read: no position in the text.
+    assert_eq!((err.line(), err.column()), (0, 0));
+    assert_eq!(
+        err.to_string(),
+        "steps[13].join.k: step structure joins at least 4 of only 3 predecessors"
+    );
+    assert!(!err.is_syntax());
+
+    // A catalog's own "items[2]: " prefix moves into the path.
+    let err = decode_invalid("catalog_promised_exceeds_statutory.json");
+    assert_eq!(
+        err.to_string(),
+        "items[2].promised.amount: item 11350100MB0123456X-003: promised limit 25 working days \
+         exceeds statutory limit 20 working days"
+    );
+
+    // A fault of shape keeps serde's message and its position.
+    let err = decode_invalid("graph_unknown_field.json");
+    assert!(err.message().starts_with("unknown field `joins`, expected one of `id`"));
+    assert_eq!((err.line(), err.column()), (143, 13));
+
+    let err = decode_invalid("malformed.json");
+    assert!(err.is_syntax());
+    assert!(err.to_string().starts_with("EOF while parsing"), "{err}");
+}
+
+#[test]
+fn the_same_values_decode_as_with_serde_json() {
+    for file in ["catalog.json", "graph.json", "escalation_policy.json", "calendar.json"] {
+        let text = data(&format!("golden/{file}"));
+        let value: serde_json::Value = json::from_str(&text).unwrap();
+        assert_eq!(value, serde_json::from_str::<serde_json::Value>(&text).unwrap());
+    }
+    let text = data("golden/graph.json");
+    assert_eq!(
+        json::from_str::<ApprovalGraph>(&text).unwrap(),
+        serde_json::from_str::<ApprovalGraph>(&text).unwrap()
+    );
+    let text = data("golden/catalog.json");
+    assert_eq!(
+        json::from_slice::<Catalog>(text.as_bytes()).unwrap(),
+        serde_json::from_str::<Catalog>(&text).unwrap()
+    );
+    // Trailing characters are refused like serde_json refuses them.
+    let err = json::from_str::<Overlay>(r#"{"holidays": []} x"#).unwrap_err();
+    assert!(err.message().starts_with("trailing characters"), "{err}");
+}
+
+#[test]
+fn histories_name_the_event_and_its_field() {
+    let mut history: serde_json::Value =
+        serde_json::from_str(&data("golden/case_history.json")).unwrap();
+    history[2]["actor"]["role"] = "mayor".into();
+    let err = json::from_str::<Vec<CaseEvent>>(&history.to_string()).unwrap_err();
+    assert_eq!(err.path(), "[2].actor.role");
+    history[2]["actor"]["role"] = "window_clerk".into();
+    history[3]["at"] = "yesterday".into();
+    let err = json::from_str::<Vec<CaseEvent>>(&history.to_string()).unwrap_err();
+    assert_eq!(err.path(), "[3].at");
+}
+
+#[test]
+fn a_nested_item_names_its_own_fields() {
+    let item = r#"{"code": "XK-1", "name": "食品经营许可", "item_type": "administrative_licensing",
+        "department": "市场局", "case_kind": "instant",
+        "statutory": {"amount": 20, "unit": "working_days"},
+        "promised": {"amount": 2, "unit": "working_days"}}"#;
+    let err = json::from_str::<ApprovalItem>(item).unwrap_err();
+    assert_eq!(err.path(), "promised.amount");
+    let err = json::from_str::<Vec<ApprovalItem>>(&format!("[{item}]")).unwrap_err();
+    assert_eq!(err.path(), "[0].promised.amount");
+    // Into the umbrella error with `?`.
+    let umbrella: shenpi::Error = err.into();
+    assert!(matches!(umbrella, shenpi::Error::Json(_)));
+}
