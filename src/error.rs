@@ -8,6 +8,7 @@ use crate::graph::GraphError;
 use crate::limit::LimitError;
 use crate::machine::MachineError;
 use crate::project::ProjectError;
+use crate::report::ReportError;
 use crate::ticket::TicketError;
 
 /// Any error from shenpi. Functions return their module's own error type;
@@ -53,6 +54,9 @@ pub enum Error {
     /// An actor, role policy or transition table was refused.
     #[error(transparent)]
     Machine(#[from] MachineError),
+    /// A report refused an input, a merge or a definition.
+    #[error(transparent)]
+    Report(#[from] ReportError),
     /// A complaint ticket refused a command, a history, a snapshot or a
     /// deadline configuration.
     #[error(transparent)]

@@ -40,6 +40,10 @@
 //! - [`ticket`]: complaint tickets (办不成事, tea-meeting complaints,
 //!   key-project problems, bad reviews) with classes, transfers to
 //!   departments, feedback deadlines, reopening and appeals.
+//! - [`report`]: promised against actual handling time over concluded
+//!   cases, streamed in one pass and mergeable across shards, grouped by
+//!   department, item, item type, stage, key project or period, with
+//!   department rankings; ticket and parallel-approval run statistics.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
@@ -62,6 +66,7 @@ pub mod graph;
 pub mod limit;
 pub mod machine;
 pub mod project;
+pub mod report;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod ticket;

@@ -16,6 +16,8 @@ mod graph_props;
 mod limit;
 mod machine;
 mod project;
+mod report;
+mod report_props;
 mod strategies;
 mod ticket;
 mod ticket_props;
