@@ -17,6 +17,7 @@ mod calendar;
 mod case;
 mod escalation;
 mod graph;
+mod report;
 mod support;
 
 criterion_group!(
@@ -28,6 +29,7 @@ criterion_group!(
     case::status,
     escalation::sweep,
     graph::plan,
-    graph::run
+    graph::run,
+    report::cases
 );
 criterion_main!(benches);

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::stats::{mean, GroupStats, RawStats};
-use super::{CaseFacts, GroupKey, Placement, ReportError, ReportSpec};
+use super::{CaseFacts, GroupBy, GroupKey, Placement, ReportError, ReportSpec};
 use crate::catalog::ApprovalItem;
 
 /// A group of a [`CaseReport`], as handed out by [`CaseReport::slot`]: the
@@ -78,6 +78,18 @@ pub struct CaseReport {
     keys: Vec<GroupKey>,
     stats: Vec<GroupStats>,
     index: HashMap<GroupKey, usize>,
+    /// For a grouping by department or item, the groups by their text, so
+    /// that [`add`](Self::add) finds a group without building its key.
+    by_text: HashMap<Box<str>, usize>,
+}
+
+/// The text of a department or item key.
+fn key_text(key: &GroupKey) -> Option<&str> {
+    match key {
+        GroupKey::Department { department } => Some(department.as_str()),
+        GroupKey::Item { item } => Some(item.as_str()),
+        _ => None,
+    }
 }
 
 impl CaseReport {
@@ -87,7 +99,14 @@ impl CaseReport {
     ///
     /// See [`CaseReport`].
     pub fn new(spec: ReportSpec) -> CaseReport {
-        CaseReport { spec, excluded: 0, keys: Vec::new(), stats: Vec::new(), index: HashMap::new() }
+        CaseReport {
+            spec,
+            excluded: 0,
+            keys: Vec::new(),
+            stats: Vec::new(),
+            index: HashMap::new(),
+            by_text: HashMap::new(),
+        }
     }
 
     /// The report's spec.
@@ -131,6 +150,9 @@ impl CaseReport {
 
     fn insert(&mut self, key: GroupKey) -> usize {
         let i = self.keys.len();
+        if let Some(text) = key_text(&key) {
+            self.by_text.insert(text.into(), i);
+        }
         self.index.insert(key.clone(), i);
         self.keys.push(key);
         self.stats.push(GroupStats::default());
@@ -193,6 +215,16 @@ impl CaseReport {
         facts: &CaseFacts,
         placement: &Placement,
     ) -> Result<GroupSlot, ReportError> {
+        let text = match self.spec.group_by() {
+            GroupBy::Department => Some(item.department().as_str()),
+            GroupBy::Item => Some(item.code().as_str()),
+            _ => None,
+        };
+        if let Some(&i) = text.and_then(|t| self.by_text.get(t)) {
+            let slot = GroupSlot(i);
+            self.add_to(slot, facts)?;
+            return Ok(slot);
+        }
         let key = self.spec.group_by().key(item, facts.concluded_on(), placement);
         let slot = self.slot(key)?;
         self.add_to(slot, facts)?;
