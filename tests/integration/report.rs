@@ -323,6 +323,12 @@ fn slots_are_the_fast_path() {
     let err = other.add_to(planning, &f).unwrap_err();
     assert_eq!(err.to_string(), "group slot 0 is not one of this report's 0 groups");
     assert_eq!(other.summary().total, None);
+    // A group made but never fed is stored and read back, and shows no row.
+    let mut empty = CaseReport::new(ReportSpec::new(GroupBy::Department));
+    empty.slot(GroupKey::Department { department: dept("water") }).unwrap();
+    let back: CaseReport = serde_json::from_str(&serde_json::to_string(&empty).unwrap()).unwrap();
+    assert_eq!(back.keys(), empty.keys());
+    assert!(back.summary().rows.is_empty());
 }
 
 #[test]
