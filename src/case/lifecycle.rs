@@ -531,7 +531,11 @@ impl Case {
                 clock.resume(at)?;
                 clock.prepare(ctx.calendar());
             }
-            Effect::Extend(days) => self.clock_mut()?.extend(days, at)?,
+            Effect::Extend(days) => {
+                let clock = self.clock_mut()?;
+                clock.extend(days, at)?;
+                clock.prepare(ctx.calendar());
+            }
             Effect::StopClock => {
                 let clock = self.clock_mut()?;
                 let running = clock.current_suspension().is_some();

@@ -311,10 +311,24 @@ fn fired_among(
         if notice.cycle != cycle {
             continue;
         }
-        let id = notice.rule.as_str();
+        // Usually a clone of the rule's own id, among the rules with its
+        // action: one pointer comparison.
         let likely = by_action[notice.action as usize];
+        let mut bits = likely;
+        let mut found = None;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if rules[i].id().shares_text(&notice.rule) {
+                found = Some(i);
+                break;
+            }
+        }
         // Rule ids are unique in a policy: at most one matches.
-        let found = first_same(rules, likely, id).or_else(|| first_same(rules, all & !likely, id));
+        let id = notice.rule.as_str();
+        let found = found
+            .or_else(|| first_same(rules, likely, id))
+            .or_else(|| first_same(rules, all & !likely, id));
         if let Some(i) = found {
             fired |= unknown & (1 << i);
             unknown &= !(1 << i);

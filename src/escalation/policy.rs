@@ -24,6 +24,13 @@ use crate::machine::Named;
 pub struct RuleId(std::sync::Arc<str>);
 
 impl RuleId {
+    /// Whether `other` is this id's very text (a clone of it): the quick
+    /// test before comparing text.
+    #[inline]
+    pub(super) fn shares_text(&self, other: &RuleId) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// A rule id from text.
     ///
     /// # Errors

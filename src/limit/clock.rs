@@ -337,6 +337,26 @@ struct Memo {
     suspended_natural_days: usize,
     /// Working seconds of the counted suspensions.
     suspended_seconds: u64,
+    /// The deadlines as of the latest record, when no suspension was
+    /// running then: they hold until something new is recorded.
+    fixed: Option<Fixed>,
+    /// The latest record when `fixed` was worked out.
+    fixed_from: DateTime<FixedOffset>,
+    /// How many extensions `fixed` counts.
+    extensions: usize,
+    /// The working days they add.
+    extension: u32,
+}
+
+/// A clock's deadlines as its counts settle them: the due instants, the
+/// working days up to each, and the promised budget in working seconds.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    promised_due: Due,
+    statutory_due: Due,
+    through_promised: u32,
+    through_statutory: u32,
+    budget: u64,
 }
 
 impl fmt::Debug for Memo {
@@ -833,6 +853,10 @@ impl LegalClock {
                         suspended_days: 0,
                         suspended_natural_days: 0,
                         suspended_seconds: 0,
+                        fixed: None,
+                        fixed_from: self.started,
+                        extensions: 0,
+                        extension: 0,
                     }),
                     _ => None,
                 }
@@ -856,6 +880,25 @@ impl LegalClock {
             m.suspended_seconds = c.suspended_seconds;
             m.valid_from = *end;
             m.closed += 1;
+        }
+        // With no suspension running, the deadlines stand until the next
+        // record.
+        m.fixed = None;
+        if m.closed == self.suspensions.len() {
+            let c = Counts {
+                start: m.start,
+                w_start: m.w_start,
+                suspended_days: m.suspended_days,
+                suspended_natural_days: m.suspended_natural_days,
+                suspended_seconds: m.suspended_seconds,
+                extension: self.extension_days_at(self.last),
+            };
+            if let Ok(fixed) = self.fixed(cal, &c) {
+                m.fixed = Some(fixed);
+                m.fixed_from = self.last;
+                m.extensions = self.extensions.len();
+                m.extension = c.extension;
+            }
         }
         self.memo = Some(m);
     }
@@ -888,6 +931,75 @@ impl LegalClock {
                 Ok(Due { date: end_day(cal, &at), at })
             }
         }
+    }
+
+    /// What the deadlines come to given the counts: both due instants, the
+    /// working days up to each, and the promised budget.
+    fn fixed(&self, cal: &WorkCalendar, c: &Counts) -> Result<Fixed, LimitError> {
+        let promised_due = self.due_from(cal, self.promised, c)?;
+        let statutory_due = self.due_from(cal, self.statutory, c)?;
+        let through_start = cal.working_through(c.start);
+        // Working days up to and including a deadline's last day. A
+        // working-day deadline is the n-th working day after the start, so
+        // its rank is known without a look-up.
+        let through_due = |limit: TimeLimit, due: NaiveDate| -> Result<u32, LimitError> {
+            Ok(match limit.unit() {
+                LimitUnit::WorkingDays => through_start
+                    .saturating_add(limit.amount())
+                    .saturating_add(c.extension)
+                    .saturating_add(c.suspended_days),
+                LimitUnit::NaturalDays | LimitUnit::WorkingHours => {
+                    cal.working_through(cal.day_index(due)?)
+                }
+            })
+        };
+        let through_promised = through_due(self.promised, promised_due.date)?;
+        let through_statutory = through_due(self.statutory, statutory_due.date)?;
+        let day_secs = u64::from(cal.office_hours().day_seconds());
+        let budget = if promised_due.at <= self.started {
+            0
+        } else if self.promised.unit() == LimitUnit::WorkingHours {
+            let due = cal.moment(&promised_due.at);
+            (cal.working_seconds_at(&due)? - c.w_start).saturating_sub(c.suspended_seconds)
+        } else {
+            // A day-counted deadline ends at the close of its last day, when
+            // every working day up to it has been worked whole.
+            (u64::from(through_promised) * day_secs)
+                .saturating_sub(c.w_start)
+                .saturating_sub(c.suspended_seconds)
+        };
+        Ok(Fixed { promised_due, statutory_due, through_promised, through_statutory, budget })
+    }
+
+    /// The memo's counts and deadlines, when they hold for a reading on
+    /// `cal` at `at`: the same calendar, every record by `at`, and nothing
+    /// recorded since the memo was made.
+    #[inline]
+    fn settled<'m>(
+        &self,
+        m: &'m Memo,
+        cal: &WorkCalendar,
+        at: DateTime<FixedOffset>,
+    ) -> Option<(Counts, &'m Fixed)> {
+        let fixed = m.fixed.as_ref()?;
+        if at < m.fixed_from
+            || m.closed != self.suspensions.len()
+            || m.extensions != self.extensions.len()
+            || !m.cal.same_as(cal)
+        {
+            return None;
+        }
+        Some((
+            Counts {
+                start: m.start,
+                w_start: m.w_start,
+                suspended_days: m.suspended_days,
+                suspended_natural_days: m.suspended_natural_days,
+                suspended_seconds: m.suspended_seconds,
+                extension: m.extension,
+            },
+            fixed,
+        ))
     }
 
     /// Reads the clock at `now`: both deadlines, time used and left, and the
@@ -933,9 +1045,16 @@ impl LegalClock {
         thresholds: &Thresholds,
     ) -> Result<ClockReading, LimitError> {
         let at = self.effective(now);
-        let c = self.counts(cal, at)?;
-        let promised_due = self.due_from(cal, self.promised, &c)?;
-        let statutory_due = self.due_from(cal, self.statutory, &c)?;
+        let (c, fixed) = match self.memo.as_ref().and_then(|m| self.settled(m, cal, at)) {
+            Some((c, fixed)) => (c, *fixed),
+            None => {
+                let c = self.counts(cal, at)?;
+                let fixed = self.fixed(cal, &c)?;
+                (c, fixed)
+            }
+        };
+        let Fixed { promised_due, statutory_due, through_promised, through_statutory, budget } =
+            fixed;
         // The day of the reading is the day it ends: a reading at exactly
         // midnight closes the day before (24:00), as a deadline does.
         let now = cal.moment(&at);
@@ -943,38 +1062,7 @@ impl LegalClock {
         let through_today = cal.working_through(today);
         let elapsed_working_days =
             (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
-        let from = c.w_start;
-        let used = (cal.working_seconds_at(&now)? - from).saturating_sub(c.suspended_seconds);
-        let through_start = cal.working_through(c.start);
-        // Working days up to and including a deadline's last day. A
-        // working-day deadline is the n-th working day after the start, so
-        // its rank is known without a look-up.
-        let through_due = |limit: TimeLimit, due: NaiveDate| -> Result<u32, LimitError> {
-            Ok(match limit.unit() {
-                LimitUnit::WorkingDays => through_start
-                    .saturating_add(limit.amount())
-                    .saturating_add(c.extension)
-                    .saturating_add(c.suspended_days),
-                LimitUnit::NaturalDays | LimitUnit::WorkingHours => {
-                    cal.working_through(cal.day_index(due)?)
-                }
-            })
-        };
-        let through_promised = through_due(self.promised, promised_due.date)?;
-        let through_statutory = through_due(self.statutory, statutory_due.date)?;
-        let day_secs = u64::from(cal.office_hours().day_seconds());
-        let budget = if promised_due.at <= self.started {
-            0
-        } else if self.promised.unit() == LimitUnit::WorkingHours {
-            let due = cal.moment(&promised_due.at);
-            (cal.working_seconds_at(&due)? - from).saturating_sub(c.suspended_seconds)
-        } else {
-            // A day-counted deadline ends at the close of its last day, when
-            // every working day up to it has been worked whole.
-            (u64::from(through_promised) * day_secs)
-                .saturating_sub(from)
-                .saturating_sub(c.suspended_seconds)
-        };
+        let used = (cal.working_seconds_at(&now)? - c.w_start).saturating_sub(c.suspended_seconds);
         let day_seconds = f64::from(cal.office_hours().day_seconds());
         let remaining = |through: u32| i64::from(through) - i64::from(through_today);
         let remaining_promised_days = remaining(through_promised);

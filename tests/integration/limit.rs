@@ -283,3 +283,64 @@ fn invalid_clock_json_is_refused() {
         assert!(err.to_string().contains(message), "{text}: {err}");
     }
 }
+
+/// A clock prepared on a calendar and then given new records without being
+/// prepared again reads exactly as a clock never prepared: the memo is used
+/// only while nothing has been recorded since it was made.
+#[test]
+fn records_after_preparing_are_never_missed() {
+    let cal = centre();
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+    let mut fresh = LegalClock::start(
+        at("2026-03-02T09:00:00+08:00"),
+        TimeLimit::working_days(5),
+        TimeLimit::working_days(20),
+    )
+    .unwrap();
+    let mut prepared = fresh.clone();
+    prepared.prepare(&cal);
+    let th = Thresholds::default();
+    let nows = [
+        "2026-03-03T10:00:00+08:00",
+        "2026-03-09T16:00:00+08:00",
+        "2026-03-20T10:00:00+08:00",
+        "2026-04-20T10:00:00+08:00",
+    ];
+    let same = |a: &LegalClock, b: &LegalClock, step: &str| {
+        for now in nows {
+            assert_eq!(
+                a.reading(&cal, at(now), &th).unwrap(),
+                b.reading(&cal, at(now), &th).unwrap(),
+                "{step}, read at {now}"
+            );
+        }
+    };
+    same(&fresh, &prepared, "prepared");
+    for clock in [&mut fresh, &mut prepared] {
+        clock.extend(3, at("2026-03-04T09:00:00+08:00")).unwrap();
+    }
+    same(&fresh, &prepared, "extended after preparing");
+    prepared.prepare(&cal);
+    same(&fresh, &prepared, "extended and prepared");
+    for clock in [&mut fresh, &mut prepared] {
+        clock.suspend(REVIEW, at("2026-03-05T09:00:00+08:00")).unwrap();
+    }
+    same(&fresh, &prepared, "suspended after preparing");
+    prepared.prepare(&cal);
+    same(&fresh, &prepared, "suspended and prepared");
+    for clock in [&mut fresh, &mut prepared] {
+        clock.resume(at("2026-03-10T09:00:00+08:00")).unwrap();
+    }
+    same(&fresh, &prepared, "resumed after preparing");
+    prepared.prepare(&cal);
+    same(&fresh, &prepared, "resumed and prepared");
+    // Another calendar (the same days, no office hours) is never confused with it.
+    let other = WorkCalendar::china();
+    for now in nows {
+        assert_eq!(
+            fresh.reading(&other, at(now), &th).unwrap(),
+            prepared.reading(&other, at(now), &th).unwrap(),
+            "on another calendar, read at {now}"
+        );
+    }
+}
