@@ -3,9 +3,10 @@
 //!
 //! - `escalation/sweep/{shenpi,naive}`: sweep [`CASES`] open cases against
 //!   [`EscalationPolicy::default`] at one `now` (Wednesday 16 September 2026,
-//!   10:30 China Standard Time). `shenpi` observes each case
-//!   ([`Supervised::observe`], which reads its legal clock) and evaluates the
-//!   policy with [`EscalationPolicy::evaluate_into`] into one reused
+//!   10:30 China Standard Time). `shenpi` opens one [`Sweep`](shenpi::escalation::Sweep) at `now`
+//!   and checks each case with [`Sweep::check_into`](shenpi::escalation::Sweep::check_into) (it reads the case's
+//!   legal clock, as [`Supervised::observe`] does, and evaluates the policy
+//!   as [`EscalationPolicy::evaluate_into`] does) into one reused
 //!   `Vec<Notice>`; `naive` replays each case's whole event history to find
 //!   the acceptance, suspensions and extensions, counts working days and
 //!   office seconds day by day with [`WorkCalendar::is_working_day`] to
@@ -634,10 +635,10 @@ pub(crate) fn sweep(c: &mut Criterion) {
         let mut notices: Vec<Notice> = Vec::new();
         b.iter(|| {
             let mut seen: Counts = [0; Action::ALL.len()];
+            let sweep = policy.sweep(cal, black_box(now));
             for ((case, log), &count) in black_box(cases).iter().zip(logs).zip(expected) {
-                let obs = case.observe(cal, now).expect("2026 is covered");
                 notices.clear();
-                policy.evaluate_into(&obs, log, cal, now, &mut notices).expect("2026 is covered");
+                sweep.check_into(case, log, &mut notices).expect("2026 is covered");
                 assert_eq!(notices.len(), usize::from(count));
                 for notice in &notices {
                     seen[action_index(notice.action)] += 1;

@@ -56,6 +56,7 @@ pub use builder::WorkCalendarBuilder;
 pub use error::CalendarError;
 pub use office_hours::{OfficeHours, OfficePeriod};
 pub use overlay::Overlay;
+pub(crate) use work_calendar::Point;
 pub use work_calendar::{WorkCalendar, MAX_YEAR, MAX_YEARS, MIN_YEAR};
 
 /// Which way to move off a non-working day.

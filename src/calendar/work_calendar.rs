@@ -22,6 +22,21 @@ pub(crate) struct Moment {
     at: DateTime<FixedOffset>,
 }
 
+/// An instant with what every clock read at it asks of the calendar,
+/// worked out once for many clocks (a sweep at one `now`): the day it ends
+/// and the working seconds up to it, `None` outside the covered years.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Point {
+    /// The instant.
+    pub(crate) at: DateTime<FixedOffset>,
+    /// The covered day index of the day it ends.
+    pub(crate) end: Option<usize>,
+    /// The covered day index of the day it falls on.
+    pub(crate) start: Option<usize>,
+    /// Working seconds from the start of the covered years up to it.
+    pub(crate) working_seconds: Option<u64>,
+}
+
 /// The earliest year a calendar may cover.
 pub const MIN_YEAR: i32 = 1;
 /// The latest year a calendar may cover.
@@ -423,6 +438,17 @@ impl WorkCalendar {
     pub(crate) fn moment(&self, at: &DateTime<FixedOffset>) -> Moment {
         let (day, secs) = self.civil_offset(at);
         Moment { day, secs, at: *at }
+    }
+
+    /// `at` worked out once for the clocks read at it.
+    pub(crate) fn point(&self, at: &DateTime<FixedOffset>) -> Point {
+        let m = self.moment(at);
+        Point {
+            at: *at,
+            end: self.end_index(&m).ok(),
+            start: self.start_index(&m).ok(),
+            working_seconds: self.working_seconds_at(&m).ok(),
+        }
     }
 
     /// The covered day index of the civil day `at` falls on.

@@ -594,8 +594,20 @@ impl Case {
         now: DateTime<FixedOffset>,
         thresholds: &Thresholds,
     ) -> Result<Option<ClockReading>, CaseError> {
+        self.reading_at(cal, now, None, thresholds)
+    }
+
+    /// [`reading`](Case::reading) with `now` worked out on `cal` already.
+    #[inline]
+    pub(crate) fn reading_at(
+        &self,
+        cal: &crate::calendar::WorkCalendar,
+        now: DateTime<FixedOffset>,
+        point: Option<&crate::calendar::Point>,
+        thresholds: &Thresholds,
+    ) -> Result<Option<ClockReading>, CaseError> {
         match &self.clock {
-            Some(clock) => Ok(Some(clock.reading(cal, now, thresholds)?)),
+            Some(clock) => Ok(Some(clock.reading_at(cal, now, point, thresholds)?)),
             None => Ok(None),
         }
     }

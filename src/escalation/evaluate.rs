@@ -2,7 +2,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, EscalationError, EscalationPolicy, Level, Rule, RuleId, SubjectKind, Trigger};
-use crate::calendar::WorkCalendar;
+use crate::calendar::{Point, WorkCalendar};
 use crate::limit::{ClockReading, Deadline};
 
 /// What the escalation engine needs to know of a subject at `now`; built by
@@ -97,6 +97,18 @@ pub trait Supervised {
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
     ) -> Result<Observation, EscalationError>;
+
+    /// The subject as seen in `sweep`: the same as
+    /// [`observe`](Self::observe) at the sweep's calendar and instant,
+    /// which is what this provided method does. Subjects may use what the
+    /// sweep has worked out of its instant already (cases do).
+    ///
+    /// # Errors
+    ///
+    /// As for [`observe`](Self::observe).
+    fn observe_in(&self, sweep: &Sweep<'_>) -> Result<Observation, EscalationError> {
+        self.observe(sweep.calendar(), sweep.now())
+    }
 }
 
 /// A rule that fired for a subject: what to do, at which level, since
@@ -351,7 +363,7 @@ fn first_same(rules: &[Rule], mut bits: u64, id: &str) -> Option<usize> {
 }
 
 /// Where a covered day stands among the calendar's working days.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Rank {
     /// Working days on or before it.
     through: u32,
@@ -376,6 +388,12 @@ struct Probe<'a> {
 impl<'a> Probe<'a> {
     fn new(cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Probe<'a> {
         Probe { cal, now, today: None, due: [None; 2] }
+    }
+
+    /// A probe at the instant of `point`, its day's rank known.
+    fn at_point(cal: &'a WorkCalendar, point: &Point) -> Probe<'a> {
+        let today = point.start.map(|i| Probe::rank(cal, i));
+        Probe { cal, now: point.at, today: Some(today), due: [None; 2] }
     }
 
     fn rank(cal: &WorkCalendar, i: usize) -> Rank {
@@ -632,6 +650,19 @@ impl EscalationPolicy {
         now: DateTime<FixedOffset>,
         out: &mut Vec<Notice>,
     ) -> Result<(), EscalationError> {
+        self.evaluate_with(obs, log, Probe::new(cal, now), out)
+    }
+
+    /// [`evaluate_into`](Self::evaluate_into) with the probe at `now`.
+    #[inline]
+    fn evaluate_with(
+        &self,
+        obs: &Observation,
+        log: &SupervisionLog,
+        mut probe: Probe<'_>,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
+        let (cal, now) = (probe.cal, probe.now);
         if !obs.open {
             return Ok(());
         }
@@ -647,7 +678,6 @@ impl EscalationPolicy {
         let watching = masks.by_kind[obs.kind as usize];
         let mut pending =
             watching & !fired_among(rules, &masks.by_action, log, obs.cycle, watching);
-        let mut probe = Probe::new(cal, now);
         let start = out.len();
         while pending != 0 {
             let i = pending.trailing_zeros() as usize;
@@ -758,6 +788,117 @@ impl EscalationPolicy {
             }
         }
         Ok(next)
+    }
+}
+
+/// One instant at which many subjects are evaluated: a supervision sweep
+/// (电子监察) over a host's open work. It works out once what every subject
+/// asks of the calendar at `now`, so each subject costs only its own part;
+/// it answers exactly as [`Supervised::observe`] and
+/// [`EscalationPolicy::evaluate_into`] at the same instant do.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::escalation::{EscalationPolicy, Observation, SubjectKind, SupervisionLog};
+///
+/// let cal = WorkCalendar::china();
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let policy = EscalationPolicy::default();
+/// let sweep = policy.sweep(&cal, at("2026-03-06T09:00:00+08:00"));
+/// let mut late = Observation::new(SubjectKind::Ticket, at("2026-03-02T09:00:00+08:00"));
+/// late.feedback_due = Some(at("2026-03-05T17:30:00+08:00"));
+/// let (log, mut notices) = (SupervisionLog::new(), Vec::new());
+/// sweep.evaluate_into(&late, &log, &mut notices)?;
+/// assert_eq!(notices, policy.evaluate(&late, &log, &cal, sweep.now())?);
+/// assert_eq!(notices[0].rule.as_str(), "feedback-late");
+/// # Ok::<(), shenpi::escalation::EscalationError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sweep<'a> {
+    policy: &'a EscalationPolicy,
+    cal: &'a WorkCalendar,
+    point: Point,
+}
+
+impl EscalationPolicy {
+    /// A sweep of this policy on `cal` at `now`.
+    ///
+    /// # Example
+    ///
+    /// See [`Sweep`].
+    pub fn sweep<'a>(&'a self, cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Sweep<'a> {
+        Sweep { policy: self, cal, point: cal.point(&now) }
+    }
+}
+
+impl<'a> Sweep<'a> {
+    /// The instant of the sweep.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.point.at
+    }
+
+    /// The calendar of the sweep.
+    pub fn calendar(&self) -> &'a WorkCalendar {
+        self.cal
+    }
+
+    /// The policy swept.
+    pub fn policy(&self) -> &'a EscalationPolicy {
+        self.policy
+    }
+
+    /// Exposes what [`Sweep::calendar`] says of [`Sweep::now`] to the
+    /// crate's own subjects.
+    pub(crate) fn point(&self) -> &Point {
+        &self.point
+    }
+
+    /// `subject` as seen at the sweep's instant
+    /// ([`Supervised::observe_in`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Supervised::observe`].
+    pub fn observe<S: Supervised + ?Sized>(
+        &self,
+        subject: &S,
+    ) -> Result<Observation, EscalationError> {
+        subject.observe_in(self)
+    }
+
+    /// [`EscalationPolicy::evaluate_into`] at the sweep's calendar and
+    /// instant.
+    ///
+    /// # Errors
+    ///
+    /// As for [`EscalationPolicy::evaluate_into`]; `out` is then left as it
+    /// was.
+    pub fn evaluate_into(
+        &self,
+        obs: &Observation,
+        log: &SupervisionLog,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
+        self.policy.evaluate_with(obs, log, Probe::at_point(self.cal, &self.point), out)
+    }
+
+    /// Observes `subject` and appends the notices due for it to `out`: the
+    /// whole of one subject's part in a sweep.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Sweep::observe`] and [`Sweep::evaluate_into`].
+    pub fn check_into<S: Supervised + ?Sized>(
+        &self,
+        subject: &S,
+        log: &SupervisionLog,
+        out: &mut Vec<Notice>,
+    ) -> Result<(), EscalationError> {
+        let obs = self.observe(subject)?;
+        self.evaluate_into(&obs, log, out)
     }
 }
 

@@ -21,7 +21,7 @@ mod policy;
 mod subjects;
 
 pub use error::EscalationError;
-pub use evaluate::{Notice, Observation, Supervised, SupervisionLog};
+pub use evaluate::{Notice, Observation, Supervised, SupervisionLog, Sweep};
 pub use ladder::{Action, Level};
 pub use meeting::{Cadence, Meetings};
 pub use policy::{EscalationPolicy, Rule, RuleId, SubjectKind, Trigger};

@@ -1,6 +1,6 @@
 use chrono::{DateTime, FixedOffset};
 
-use super::{EscalationError, Observation, SubjectKind, Supervised};
+use super::{EscalationError, Observation, SubjectKind, Supervised, Sweep};
 use crate::calendar::WorkCalendar;
 use crate::case::Case;
 use crate::graph::{ApprovalGraph, GraphRun, RunError, RunState, StepId, StepStatus};
@@ -21,6 +21,18 @@ impl Supervised for Case {
         let mut obs = Observation::new(SubjectKind::Case, self.last_event_at());
         obs.open = self.state().is_open();
         obs.clock = self.reading(cal, now, &Thresholds::default())?;
+        Ok(obs)
+    }
+
+    fn observe_in(&self, sweep: &Sweep<'_>) -> Result<Observation, EscalationError> {
+        let mut obs = Observation::new(SubjectKind::Case, self.last_event_at());
+        obs.open = self.state().is_open();
+        obs.clock = self.reading_at(
+            sweep.calendar(),
+            sweep.now(),
+            Some(sweep.point()),
+            &Thresholds::default(),
+        )?;
         Ok(obs)
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
-use crate::calendar::WorkCalendar;
+use crate::calendar::{Point, WorkCalendar};
 
 /// One stop of the clock: from `start` until `end` (still running when
 /// `end` is `None`).
@@ -1044,6 +1044,19 @@ impl LegalClock {
         now: DateTime<FixedOffset>,
         thresholds: &Thresholds,
     ) -> Result<ClockReading, LimitError> {
+        self.reading_at(cal, now, None, thresholds)
+    }
+
+    /// [`reading`](Self::reading), with what the calendar says of `now`
+    /// worked out already when `point` is given (it must be `now` on `cal`).
+    #[inline]
+    pub(crate) fn reading_at(
+        &self,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        point: Option<&Point>,
+        thresholds: &Thresholds,
+    ) -> Result<ClockReading, LimitError> {
         let at = self.effective(now);
         let (c, fixed) = match self.memo.as_ref().and_then(|m| self.settled(m, cal, at)) {
             Some((c, fixed)) => (c, *fixed),
@@ -1057,12 +1070,20 @@ impl LegalClock {
             fixed;
         // The day of the reading is the day it ends: a reading at exactly
         // midnight closes the day before (24:00), as a deadline does.
-        let now = cal.moment(&at);
-        let today = cal.end_index(&now)?.max(c.start);
+        let (today, w_now) = match point {
+            Some(&Point { at: p, end: Some(end), working_seconds: Some(w), .. }) if p == at => {
+                (end, w)
+            }
+            _ => {
+                let now = cal.moment(&at);
+                (cal.end_index(&now)?, cal.working_seconds_at(&now)?)
+            }
+        };
+        let today = today.max(c.start);
         let through_today = cal.working_through(today);
         let elapsed_working_days =
             (through_today - cal.working_through(c.start)).saturating_sub(c.suspended_days);
-        let used = (cal.working_seconds_at(&now)? - c.w_start).saturating_sub(c.suspended_seconds);
+        let used = (w_now - c.w_start).saturating_sub(c.suspended_seconds);
         let day_seconds = f64::from(cal.office_hours().day_seconds());
         let remaining = |through: u32| i64::from(through) - i64::from(through_today);
         let remaining_promised_days = remaining(through_promised);

@@ -175,7 +175,20 @@ proptest! {
         }
         let ids: BTreeSet<_> = notices.iter().map(|n| &n.rule).collect();
         prop_assert_eq!(ids.len(), notices.len());
+        // A sweep at the same instant sees and gives the same, from a case
+        // prepared on the calendar and from the same case decoded (not).
+        let sweep = policy().sweep(cal, now);
+        let decoded: Case = serde_json::from_str(&serde_json::to_string(&case).unwrap()).unwrap();
+        for c in [&case, &decoded] {
+            prop_assert_eq!(&sweep.observe(c).unwrap(), &obs);
+            let mut swept = Vec::new();
+            sweep.check_into(c, &log, &mut swept).unwrap();
+            prop_assert_eq!(&swept, &notices);
+        }
         log.record(notices);
+        let mut swept = Vec::new();
+        sweep.check_into(&case, &log, &mut swept).unwrap();
+        prop_assert_eq!(swept, []);
         prop_assert_eq!(policy().evaluate(&obs, &log, cal, now).unwrap(), []);
         // And what is next is strictly later.
         if let Some(t) = policy().next_due(&obs, &log, cal, now).unwrap() {
@@ -300,6 +313,8 @@ proptest! {
         }
         let obs = case.observe(cal, now).unwrap();
         prop_assert!(!obs.open);
+        // A sweep reads the stopped clock as of its stop, as observing does.
+        prop_assert_eq!(&policy().sweep(cal, now).observe(&case).unwrap(), &obs);
         prop_assert_eq!(policy().evaluate(&obs, &SupervisionLog::new(), cal, now).unwrap(), []);
         prop_assert_eq!(policy().next_due(&obs, &SupervisionLog::new(), cal, now).unwrap(), None);
     }
