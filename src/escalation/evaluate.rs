@@ -409,6 +409,7 @@ impl<'a> Probe<'a> {
         self.cal.working_day_count()
     }
 
+    #[inline]
     fn today(&mut self) -> Option<Rank> {
         let (cal, now) = (self.cal, self.now);
         *self.today.get_or_insert_with(|| {
@@ -876,6 +877,7 @@ impl<'a> Sweep<'a> {
     ///
     /// As for [`EscalationPolicy::evaluate_into`]; `out` is then left as it
     /// was.
+    #[inline]
     pub fn evaluate_into(
         &self,
         obs: &Observation,

@@ -24,6 +24,7 @@ impl Supervised for Case {
         Ok(obs)
     }
 
+    #[inline]
     fn observe_in(&self, sweep: &Sweep<'_>) -> Result<Observation, EscalationError> {
         let mut obs = Observation::new(SubjectKind::Case, self.last_event_at());
         obs.open = self.state().is_open();
