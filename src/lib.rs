@@ -83,10 +83,10 @@ pub mod limit;
 pub mod machine;
 pub mod project;
 pub mod report;
-#[cfg(feature = "testing")]
-pub mod testing;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod ticket;
 
 pub use error::{Error, Result};

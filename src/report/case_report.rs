@@ -71,6 +71,7 @@ impl GroupSlot {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawReport", into = "RawReport")]
 pub struct CaseReport {
     spec: ReportSpec,
@@ -306,6 +307,7 @@ impl PartialEq for CaseReport {
 impl Eq for CaseReport {}
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
     key: GroupKey,
@@ -313,6 +315,7 @@ struct RawGroup {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawReport {
     spec: ReportSpec,
@@ -367,6 +370,7 @@ impl TryFrom<RawReport> for CaseReport {
 /// See [`CaseReport`]; the JSON form is pinned by
 /// `tests/data/golden/report_summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReportRow {
     /// The group.
@@ -502,6 +506,7 @@ impl ReportRow {
 /// See [`CaseReport`]; the JSON form is pinned by
 /// `tests/data/golden/report_summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReportSummary {
     /// What the report counts.

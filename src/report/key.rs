@@ -80,6 +80,7 @@ impl Placement {
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRange")]
 pub struct DateRange {
     from: NaiveDate,
@@ -87,6 +88,7 @@ pub struct DateRange {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRange {
     from: NaiveDate,
@@ -162,6 +164,7 @@ impl fmt::Display for DateRange {
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "Vec<NaiveDate>", into = "Vec<NaiveDate>")]
 pub struct Boundaries(Vec<NaiveDate>);
 
@@ -237,6 +240,7 @@ impl From<Boundaries> for Vec<NaiveDate> {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum GroupBy {
@@ -409,6 +413,7 @@ impl fmt::Display for GroupBy {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum GroupKey {
@@ -490,6 +495,7 @@ impl fmt::Display for GroupKey {
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     group_by: GroupBy,

@@ -19,6 +19,7 @@ use super::{GroupKey, NumberFault, ReportError, ReportRow, ReportSummary};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Indicator {
@@ -123,6 +124,7 @@ impl fmt::Display for Indicator {
 ///
 /// See [`Ranking`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Laggards {
@@ -157,6 +159,7 @@ pub enum Laggards {
 ///
 /// See [`Ranking`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRankingSpec", into = "RawRankingSpec")]
 pub struct RankingSpec {
     indicators: Vec<Indicator>,
@@ -166,6 +169,7 @@ pub struct RankingSpec {
 
 /// The serde form of a ranking spec, checked when decoded.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRankingSpec {
     indicators: Vec<Indicator>,
@@ -235,6 +239,7 @@ impl RankingSpec {
 ///
 /// See [`Ranking`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RankedGroup {
     /// Its position from 1; tied groups share a position and the next one
@@ -292,6 +297,7 @@ pub struct RankedGroup {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Ranking {
     /// The indicators, in order.

@@ -7,6 +7,7 @@ use super::{GroupKey, ReportError};
 use crate::graph::{ApprovalGraph, RunRecord};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct StepStats {
     steps: u64,
@@ -50,6 +51,7 @@ impl StepStats {
 ///
 /// See the `report` integration tests for a run of a real graph.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRunReport", into = "RawRunReport")]
 pub struct RunReport {
     raw: Counts,
@@ -71,6 +73,7 @@ struct Counts {
 
 /// A stage's or step's statistics as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct Keyed {
     key: GroupKey,
@@ -80,6 +83,7 @@ struct Keyed {
 /// The stored form: the counts, and stages and steps as lists in key
 /// order (JSON object keys must be strings).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRunReport {
     runs: u64,
@@ -280,6 +284,7 @@ impl RunReport {
 ///
 /// See [`RunReport`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunSummary {
     /// Runs.
@@ -311,6 +316,7 @@ pub struct RunSummary {
 ///
 /// See [`RunReport`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StepRow {
     /// The stage or step.

@@ -55,12 +55,14 @@ const SOURCES: [TicketSource; 5] = [
 ///
 /// See the `report` integration tests for tickets from real histories.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawTicketReport", into = "RawTicketReport")]
 pub struct TicketReport {
     raw: RawTicketReport,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawTicketReport {
     tickets: u64,
@@ -242,6 +244,7 @@ impl TicketReport {
 ///
 /// See [`TicketReport`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TicketSummary {
     /// Tickets.
