@@ -79,6 +79,19 @@ impl Placement {
 /// assert_eq!(jan_to_apr.to_string(), "2022-01-01..=2022-04-30");
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::DateRange;
+///
+/// let q1: DateRange = serde_json::from_str(r#"{"from": "2022-01-01", "to": "2022-03-31"}"#)?;
+/// assert_eq!(q1.to_string(), "2022-01-01..=2022-03-31");
+/// assert_eq!(serde_json::to_string(&q1)?, r#"{"from":"2022-01-01","to":"2022-03-31"}"#);
+/// // An inverted range is refused when decoded.
+/// assert!(serde_json::from_str::<DateRange>(r#"{"from": "2022-03-31", "to": "2022-01-01"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRange")]
@@ -162,6 +175,19 @@ impl fmt::Display for DateRange {
 /// assert_eq!(phases.dates().len(), 3);
 /// assert!(Boundaries::new(vec![d(3, 15), d(1, 1)]).is_err());
 /// # Ok::<(), shenpi::report::ReportError>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::Boundaries;
+///
+/// let phases: Boundaries = serde_json::from_str(r#"["2022-01-01", "2022-03-15"]"#)?;
+/// assert_eq!(phases.dates().len(), 2);
+/// assert_eq!(serde_json::to_string(&phases)?, r#"["2022-01-01","2022-03-15"]"#);
+/// // Dates out of order are refused when decoded.
+/// assert!(serde_json::from_str::<Boundaries>(r#"["2022-03-15", "2022-01-01"]"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -493,6 +519,18 @@ impl fmt::Display for GroupKey {
 /// let spec = ReportSpec::new(GroupBy::Department).within(DateRange::new(d(1, 1), d(4, 30))?);
 /// assert_eq!(spec.to_string(), "grouped by department, concluded 2022-01-01..=2022-04-30");
 /// # Ok::<(), shenpi::report::ReportError>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::ReportSpec;
+///
+/// let json = r#"{"group_by":{"by":"department"},"within":{"from":"2022-01-01","to":"2022-04-30"}}"#;
+/// let spec: ReportSpec = serde_json::from_str(json)?;
+/// assert_eq!(spec.to_string(), "grouped by department, concluded 2022-01-01..=2022-04-30");
+/// assert_eq!(serde_json::to_string(&spec)?, json);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -123,6 +123,16 @@ impl fmt::Display for Indicator {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::Laggards;
+///
+/// assert_eq!(serde_json::to_string(&Laggards::Bottom { count: 2 })?, r#"{"rule":"bottom","count":2}"#);
+/// assert_eq!(serde_json::from_str::<Laggards>(r#"{"rule": "not_flagged"}"#)?, Laggards::NotFlagged);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
@@ -158,6 +168,19 @@ pub enum Laggards {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RankingSpec;
+///
+/// let json = r#"{"indicators":["on_time_rate"],"min_cases":10,"laggards":{"rule":"bottom","count":2}}"#;
+/// let spec: RankingSpec = serde_json::from_str(json)?;
+/// assert_eq!(serde_json::to_string(&spec)?, json);
+/// // Checked when decoded: at least one indicator.
+/// assert!(serde_json::from_str::<RankingSpec>(r#"{"indicators": [], "laggards": {"rule": "not_flagged"}}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRankingSpec", into = "RawRankingSpec")]
@@ -238,6 +261,18 @@ impl RankingSpec {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RankedGroup;
+///
+/// let group: RankedGroup = serde_json::from_str(r#"{"position": 2,
+///   "key": {"by": "department", "department": "planning"}, "cases": 4, "values": [0.75, 0.5], "laggard": true}"#)?;
+/// assert_eq!((group.position, group.laggard), (2, true));
+/// assert_eq!(group.key.to_string(), "department planning");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -294,6 +329,20 @@ pub struct RankedGroup {
 /// assert_eq!(ranking.ranked[1].values, [0.75, 0.5]);
 /// let laggards: Vec<bool> = ranking.ranked.iter().map(|g| g.laggard).collect();
 /// assert_eq!(laggards, [false, true, true]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::{CaseReport, GroupBy, Indicator, Laggards, Ranking, RankingSpec, ReportSpec};
+///
+/// let summary = CaseReport::new(ReportSpec::new(GroupBy::Department)).summary();
+/// let spec = RankingSpec::new(vec![Indicator::OnTimeRate], Laggards::NotFlagged)?;
+/// let ranking = Ranking::new(&summary, &spec);
+/// let json = serde_json::to_string(&ranking)?;
+/// assert_eq!(json, r#"{"indicators":["on_time_rate"],"ranked":[],"unranked":[]}"#);
+/// assert_eq!(serde_json::from_str::<Ranking>(&json)?, ranking);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
