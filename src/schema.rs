@@ -44,6 +44,10 @@ use crate::graph::{
 use crate::limit::{ClockReading, LegalClock, Thresholds, TimeLimit};
 use crate::machine::{Role, RolePolicy, TransitionTable};
 use crate::project::{BattleMap, KeyProject, ProjectNotice};
+use crate::report::{
+    CaseReport, Ranking, RankingSpec, ReportSpec, ReportSummary, RunReport, RunSummary,
+    TicketReport, TicketSummary,
+};
 use crate::ticket::{
     FeedbackDeadlines, Ticket, TicketCommand, TicketCommandKind, TicketEvent, TicketTransition,
 };
@@ -107,6 +111,8 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         named::<EscalationPolicy>("EscalationPolicy"),
         named::<Meetings>("Meetings"),
         named::<FeedbackDeadlines>("FeedbackDeadlines"),
+        named::<ReportSpec>("ReportSpec"),
+        named::<RankingSpec>("RankingSpec"),
         // Commands, events and transitions.
         named::<CaseCommand>("CaseCommand"),
         named::<CaseEvent>("CaseEvent"),
@@ -134,6 +140,14 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         named::<Notice>("Notice"),
         named::<ProjectNotice>("ProjectNotice"),
         named::<BattleMap>("BattleMap"),
+        // Reports: the partial (stored, mergeable) reports and their summaries.
+        named::<CaseReport>("CaseReport"),
+        named::<ReportSummary>("ReportSummary"),
+        named::<Ranking>("Ranking"),
+        named::<TicketReport>("TicketReport"),
+        named::<TicketSummary>("TicketSummary"),
+        named::<RunReport>("RunReport"),
+        named::<RunSummary>("RunSummary"),
     ]
 }
 

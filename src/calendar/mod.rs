@@ -73,6 +73,16 @@ pub use work_calendar::{WorkCalendar, MAX_YEAR, MAX_YEARS, MIN_YEAR};
 /// assert_eq!(cal.roll(saturday, Roll::Preceding)?, NaiveDate::from_ymd_opt(2026, 3, 6).unwrap());
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::Roll;
+///
+/// assert_eq!(serde_json::to_string(&Roll::Following)?, r#""following""#);
+/// assert_eq!(serde_json::from_str::<Roll>(r#""preceding""#)?, Roll::Preceding);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -100,6 +110,16 @@ impl fmt::Display for Roll {
 /// use shenpi::calendar::Direction;
 ///
 /// assert_eq!(Direction::Forward.to_string(), "after");
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::Direction;
+///
+/// assert_eq!(serde_json::to_string(&Direction::Forward)?, r#""forward""#);
+/// assert_eq!(serde_json::from_str::<Direction>(r#""backward""#)?, Direction::Backward);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

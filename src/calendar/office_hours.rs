@@ -24,6 +24,19 @@ use super::CalendarError;
 /// assert_eq!(morning.to_string(), "08:30:00-12:00:00");
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::OfficePeriod;
+///
+/// let morning: OfficePeriod = serde_json::from_str(r#"{"start": "08:30:00", "end": "12:00:00"}"#)?;
+/// assert_eq!(morning.seconds(), 3 * 3600 + 1800);
+/// assert_eq!(serde_json::to_string(&morning)?, r#"{"start":"08:30:00","end":"12:00:00"}"#);
+/// // An inverted period is refused when decoded.
+/// assert!(serde_json::from_str::<OfficePeriod>(r#"{"start": "12:00:00", "end": "08:30:00"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPeriod", into = "RawPeriod")]

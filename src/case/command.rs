@@ -20,6 +20,18 @@ use crate::machine::{Envelope, Named};
 /// assert!(CaseId::new("  ").is_err());
 /// # Ok::<(), shenpi::case::CaseError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::CaseId;
+///
+/// let id: CaseId = serde_json::from_str(r#""JO-2026-000186""#)?;
+/// assert_eq!(serde_json::to_string(&id)?, r#""JO-2026-000186""#);
+/// // A blank id is refused when decoded.
+/// assert!(serde_json::from_str::<CaseId>(r#"" ""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
@@ -217,6 +229,16 @@ impl CaseCommand {
 ///
 /// assert_eq!(CaseCommandKind::ConcludeOnTheSpot.name(), "conclude_on_the_spot");
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::CaseCommandKind;
+///
+/// assert_eq!(serde_json::to_string(&CaseCommandKind::RequestCorrection)?, r#""request_correction""#);
+/// assert_eq!(serde_json::from_str::<CaseCommandKind>(r#""conclude_on_the_spot""#)?, CaseCommandKind::ConcludeOnTheSpot);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -304,4 +326,20 @@ impl fmt::Display for CaseCommandKind {
 
 /// A command with who issued it and when: the unit a case's history is made
 /// of.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::{CaseCommand, CaseEvent};
+/// use shenpi::machine::Role;
+///
+/// let event: CaseEvent = serde_json::from_str(r#"{
+///   "actor": {"id": "clerk-7", "role": "window_clerk"},
+///   "at": "2026-03-02T09:20:00+08:00",
+///   "payload": {"command": "accept"}
+/// }"#)?;
+/// assert_eq!(event.actor.role, Role::WindowClerk);
+/// assert_eq!(event.payload, CaseCommand::Accept);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub type CaseEvent = Envelope<CaseCommand>;

@@ -11,6 +11,17 @@ use crate::machine::Transition;
 
 /// The record of one accepted command: the state before and after, the
 /// command's kind and its instant.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::{CaseCommandKind, CaseStateKind, CaseTransition};
+///
+/// let t: CaseTransition = serde_json::from_str(r#"{"from": "received", "command": "accept",
+///   "to": "accepted", "at": "2026-03-02T09:20:00+08:00"}"#)?;
+/// assert_eq!((t.from, t.command, t.to), (CaseStateKind::Received, CaseCommandKind::Accept, CaseStateKind::Accepted));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub type CaseTransition = Transition<CaseStateKind, CaseCommandKind>;
 
 /// A case (办件): one application for one approval item, as an event-sourced
@@ -57,6 +68,28 @@ pub type CaseTransition = Transition<CaseStateKind, CaseCommandKind>;
 /// let outcome = case.outcome(&calendar)?.expect("concluded");
 /// assert!(outcome.on_time);
 /// assert_eq!(outcome.actual_working_days, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
+/// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+/// use shenpi::machine::{Actor, ActorId, Role};
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+///
+/// let item = ApprovalItem::builder(ItemCode::new("XK-1")?, "食品经营许可", DepartmentId::new("市场局")?).build()?;
+/// let calendar = WorkCalendar::china();
+/// let ctx = CaseContext::new(&item, &calendar);
+/// let applicant = Actor::new(ActorId::new("ent-1")?, Role::Applicant);
+/// let receive = CaseEvent::new(applicant, at("2026-03-02T09:00:00+08:00"), CaseCommand::Receive);
+/// let (case, _) = Case::receive(CaseId::new("C-1")?, &ctx, &receive)?;
+/// let json = serde_json::to_value(&case)?;
+/// assert_eq!(json["state"], serde_json::json!({"kind": "received"}));
+/// assert_eq!(json["clock"], serde_json::Value::Null); // not accepted yet
+/// assert_eq!(serde_json::from_value::<Case>(json)?, case);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

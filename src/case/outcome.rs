@@ -17,6 +17,26 @@ use crate::limit::{Due, LegalClock, Thresholds, TimeLimit};
 ///
 /// See [`Case`](super::Case): `case.outcome(&calendar)?` gives one for a
 /// decided case.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::{CaseOutcome, Decision};
+///
+/// let outcome: CaseOutcome = serde_json::from_str(r#"{
+///   "decision": "approved",
+///   "promised": {"amount": 20, "unit": "working_days"},
+///   "statutory": {"amount": 20, "unit": "working_days"},
+///   "accepted_at": "2026-03-05T11:00:00+08:00", "concluded_at": "2026-04-14T16:00:00+08:00",
+///   "promised_due": {"date": "2026-04-23", "at": "2026-04-24T00:00:00+08:00"},
+///   "statutory_due": {"date": "2026-04-23", "at": "2026-04-24T00:00:00+08:00"},
+///   "actual_working_days": 23, "actual_fraction": 22.875, "extension_days": 10,
+///   "on_time": true, "within_statutory": true, "overdue_working_days": 0
+/// }"#)?;
+/// assert_eq!(outcome.decision, Decision::Approved);
+/// assert!(outcome.on_time);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]

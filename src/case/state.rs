@@ -15,6 +15,16 @@ use crate::machine::Named;
 /// assert_eq!(Decision::ApprovedWithDeficiency.status_code(), 12);
 /// assert!(Decision::ApprovedWithDeficiency.is_approval());
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::Decision;
+///
+/// assert_eq!(serde_json::to_string(&Decision::ApprovedWithDeficiency)?, r#""approved_with_deficiency""#);
+/// assert_eq!(serde_json::from_str::<Decision>(r#""denied""#)?, Decision::Denied);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -79,6 +89,16 @@ impl fmt::Display for Decision {
 ///
 /// assert_eq!(Resumable::Extended.state_kind(), CaseStateKind::Extended);
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::Resumable;
+///
+/// assert_eq!(serde_json::to_string(&Resumable::Extended)?, r#""extended""#);
+/// assert_eq!(serde_json::from_str::<Resumable>(r#""handling""#)?, Resumable::Handling);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -129,6 +149,21 @@ impl Resumable {
 /// assert_eq!(CaseState::Received.status_code(), 1);
 /// assert_eq!(CaseState::Concluded { decision: Decision::Approved }.status_code(), 11);
 /// assert!(CaseState::Concluded { decision: Decision::Denied }.is_concluded());
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::{CaseState, Decision, Resumable};
+/// use shenpi::limit::SuspensionKind;
+///
+/// let concluded = CaseState::Concluded { decision: Decision::Approved };
+/// assert_eq!(serde_json::to_string(&concluded)?, r#"{"kind":"concluded","decision":"approved"}"#);
+/// let suspended: CaseState = serde_json::from_str(
+///     r#"{"kind": "suspended", "reason": {"kind": "correction"}, "resume_to": "handling"}"#,
+/// )?;
+/// assert_eq!(suspended, CaseState::Suspended { reason: SuspensionKind::Correction, resume_to: Resumable::Handling });
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -337,6 +372,16 @@ impl fmt::Display for CaseState {
 /// use shenpi::machine::Named;
 ///
 /// assert_eq!(CaseStateKind::CorrectionRequested.name(), "correction_requested");
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::case::CaseStateKind;
+///
+/// assert_eq!(serde_json::to_string(&CaseStateKind::CorrectionRequested)?, r#""correction_requested""#);
+/// assert_eq!(serde_json::from_str::<CaseStateKind>(r#""delivered""#)?, CaseStateKind::Delivered);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

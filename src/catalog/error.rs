@@ -204,6 +204,16 @@ impl fmt::Display for ItemPrefix<'_> {
 /// assert!(matches!(err, CatalogError::EmptyCode { kind: IdKind::Department, .. }));
 /// assert_eq!(err.to_string(), "department id is empty");
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::catalog::IdKind;
+///
+/// assert_eq!(serde_json::to_string(&IdKind::ItemCode)?, r#""item_code""#);
+/// assert_eq!(serde_json::from_str::<IdKind>(r#""department""#)?, IdKind::Department);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -237,6 +247,17 @@ impl fmt::Display for IdKind {
 ///     CatalogError::InvalidCode { fault: CodeFault::SurroundingWhitespace, .. }
 /// ));
 /// assert_eq!(err.to_string(), r#"item code "XK-001 " has leading or trailing whitespace"#);
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::catalog::CodeFault;
+///
+/// let fault = CodeFault::ControlCharacter { character: '\t' };
+/// assert_eq!(serde_json::to_string(&fault)?, r#"{"kind":"control_character","character":"\t"}"#);
+/// assert_eq!(serde_json::from_str::<CodeFault>(r#"{"kind": "blank"}"#)?, CodeFault::Blank);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -277,6 +298,16 @@ impl fmt::Display for CodeFault {
 /// assert_eq!(ItemField::ItemType.as_str(), "item_type");
 /// assert_eq!(ItemField::from_name("special_procedures"), Some(ItemField::SpecialProcedures));
 /// assert_eq!(ItemField::from_name("colour"), None);
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::catalog::ItemField;
+///
+/// assert_eq!(serde_json::to_string(&ItemField::SpecialProcedures)?, r#""special_procedures""#);
+/// assert_eq!(serde_json::from_str::<ItemField>(r#""item_type""#)?, ItemField::ItemType);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

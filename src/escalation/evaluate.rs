@@ -11,6 +11,7 @@ use crate::limit::{ClockReading, Deadline};
 /// # Example
 ///
 /// See [`Supervised`].
+#[doc = include_str!("../../docs/json/observation.md")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -117,6 +118,7 @@ pub trait Supervised {
 /// # Example
 ///
 /// See [`EscalationPolicy::evaluate`].
+#[doc = include_str!("../../docs/json/notice.md")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -143,6 +145,7 @@ pub struct Notice {
 /// # Example
 ///
 /// See [`EscalationPolicy::evaluate`].
+#[doc = include_str!("../../docs/json/supervision_log.md")]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SupervisionLog {

@@ -14,6 +14,16 @@ use crate::machine::Named;
 /// assert!(Level::CitySupervision > Level::SpecialTeam);
 /// assert_eq!(Level::DepartmentHead.name_zh(), "局长+经办人会商");
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::escalation::Level;
+///
+/// assert_eq!(serde_json::to_string(&Level::DepartmentHead)?, r#""department_head""#);
+/// assert_eq!(serde_json::from_str::<Level>(r#""city_supervision""#)?, Level::CitySupervision);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +97,16 @@ impl fmt::Display for Level {
 ///
 /// assert!(Action::RedCard > Action::YellowCard);
 /// assert_eq!(Action::Reminder.name_zh(), "催办");
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::escalation::Action;
+///
+/// assert_eq!(serde_json::to_string(&Action::ReferToJointMeeting)?, r#""refer_to_joint_meeting""#);
+/// assert_eq!(serde_json::from_str::<Action>(r#""red_card""#)?, Action::RedCard);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -27,6 +27,19 @@ use crate::calendar::{Roll, WorkCalendar};
 /// assert_eq!(weekly.next_on_or_after(&cal, d(5, 2))?, d(5, 6));
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use chrono::Weekday;
+/// use shenpi::escalation::Cadence;
+///
+/// let weekly = Cadence::Weekly { weekday: Weekday::Mon };
+/// assert_eq!(serde_json::to_string(&weekly)?, r#"{"every":"week","weekday":"Mon"}"#);
+/// let monthly: Cadence = serde_json::from_str(r#"{"every": "month", "day": 15}"#)?;
+/// assert_eq!(monthly, Cadence::Monthly { day: 15 });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "every", rename_all = "snake_case", deny_unknown_fields)]

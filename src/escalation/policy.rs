@@ -18,6 +18,7 @@ use crate::machine::Named;
 /// assert_eq!(RuleId::new("yellow-card")?.as_str(), "yellow-card");
 /// # Ok::<(), shenpi::escalation::EscalationError>(())
 /// ```
+#[doc = include_str!("../../docs/json/rule_id.md")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]

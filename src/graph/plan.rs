@@ -12,6 +12,28 @@ use crate::calendar::{CalendarError, WorkCalendar};
 /// # Example
 ///
 /// See [`Plan`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::graph::Plan;
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let plan = Plan::new(&graph, &WorkCalendar::china(), chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())?;
+/// let json = serde_json::to_value(&plan.steps()[0])?;
+/// assert_eq!(json["step"], "filing");
+/// assert_eq!((json["earliest_start"].as_u64(), json["earliest_finish"].as_u64()), (Some(0), Some(2)));
+/// assert_eq!(json["finish_date"], "2026-03-04");
+/// assert_eq!(json["critical"], true);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -90,6 +112,28 @@ pub struct StepPlan {
 /// assert_eq!(path, ["filing", "environment", "licence"]);
 /// assert_eq!(plan.step(&StepId::new("land")?).unwrap().slack, 5);
 /// assert_eq!(plan.finish_date().to_string(), "2026-03-31");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::graph::Plan;
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let plan = Plan::new(&graph, &WorkCalendar::china(), chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())?;
+/// let json = serde_json::to_value(&plan)?;
+/// assert_eq!(json["duration"], 2);
+/// assert_eq!(json["critical_path"], serde_json::json!(["filing"]));
+/// assert_eq!(json["finish_date"], "2026-03-04");
+/// assert_eq!(serde_json::from_value::<Plan>(json)?, plan);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

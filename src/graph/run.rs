@@ -20,6 +20,18 @@ use crate::machine::{Envelope, Named, Role, RolePolicy, Transition};
 /// assert!(StepStatus::Waiting.is_pending());
 /// assert!(!StepStatus::Waiting.is_final());
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::StepStatus;
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+///
+/// let ready = StepStatus::Ready { since: at("2026-03-02T09:00:00+08:00") };
+/// assert_eq!(serde_json::to_string(&ready)?, r#"{"status":"ready","since":"2026-03-02T09:00:00+08:00"}"#);
+/// assert_eq!(serde_json::from_str::<StepStatus>(r#"{"status": "waiting"}"#)?, StepStatus::Waiting);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
@@ -119,6 +131,16 @@ impl StepStatus {
 ///
 /// assert_eq!(StepStatusKind::InProgress.name(), "in_progress");
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::StepStatusKind;
+///
+/// assert_eq!(serde_json::to_string(&StepStatusKind::InProgress)?, r#""in_progress""#);
+/// assert_eq!(serde_json::from_str::<StepStatusKind>(r#""waiting""#)?, StepStatusKind::Waiting);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +190,16 @@ impl fmt::Display for StepStatusKind {
 ///
 /// assert!(!RunState::Running.is_over());
 /// assert!(RunState::Completed.is_over());
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::RunState;
+///
+/// assert_eq!(serde_json::to_string(&RunState::Completed)?, r#""completed""#);
+/// assert_eq!(serde_json::from_str::<RunState>(r#""running""#)?, RunState::Running);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -290,6 +322,16 @@ impl RunCommand {
 ///
 /// assert_eq!(RunCommandKind::SkipStep.name(), "skip_step");
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::RunCommandKind;
+///
+/// assert_eq!(serde_json::to_string(&RunCommandKind::ConcludeStep)?, r#""conclude_step""#);
+/// assert_eq!(serde_json::from_str::<RunCommandKind>(r#""start_step""#)?, RunCommandKind::StartStep);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -322,6 +364,20 @@ impl fmt::Display for RunCommandKind {
 }
 
 /// A command with who issued it and when.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::{RunCommand, RunEvent};
+///
+/// let event: RunEvent = serde_json::from_str(r#"{
+///   "actor": {"id": "rev-3", "role": "reviewer"},
+///   "at": "2026-03-02T09:30:00+08:00",
+///   "payload": {"command": "start_step", "step": "filing", "case": "C-1"}
+/// }"#)?;
+/// assert!(matches!(event.payload, RunCommand::StartStep { ref step, .. } if step.as_str() == "filing"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub type RunEvent = Envelope<RunCommand>;
 
 /// One step whose status a command changed.
@@ -329,6 +385,18 @@ pub type RunEvent = Envelope<RunCommand>;
 /// # Example
 ///
 /// See [`GraphRun::apply`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::{StepChange, StepStatusKind};
+///
+/// let change: StepChange =
+///     serde_json::from_str(r#"{"step": "filing", "from": "ready", "to": "in_progress"}"#)?;
+/// assert_eq!((change.from, change.to), (StepStatusKind::Ready, StepStatusKind::InProgress));
+/// assert_eq!(serde_json::to_string(&change)?, r#"{"step":"filing","from":"ready","to":"in_progress"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -347,6 +415,20 @@ pub struct StepChange {
 /// # Example
 ///
 /// See [`GraphRun::apply`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::{RunCommandKind, RunState, RunTransition};
+///
+/// let t: RunTransition = serde_json::from_str(r#"{
+///   "run": {"from": "running", "command": "start_step", "to": "running", "at": "2026-03-02T09:30:00+08:00"},
+///   "steps": [{"step": "filing", "from": "ready", "to": "in_progress"}]
+/// }"#)?;
+/// assert_eq!((t.run.from, t.run.command), (RunState::Running, RunCommandKind::StartStep));
+/// assert_eq!(t.steps.len(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -531,6 +613,27 @@ pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
 /// let t = run.apply(&graph, &last)?;
 /// assert_eq!(t.run.to, RunState::Completed);
 /// assert_eq!(run.state(), RunState::Completed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::GraphRun;
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+/// let json = serde_json::to_value(&run)?;
+/// assert_eq!(json["state"], "running");
+/// assert_eq!(json["steps"], serde_json::json!([{"status": "ready", "since": "2026-03-02T09:00:00+08:00"}]));
+/// assert_eq!(serde_json::from_value::<GraphRun>(json)?, run);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

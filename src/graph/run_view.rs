@@ -11,6 +11,29 @@ use crate::calendar::WorkCalendar;
 /// # Example
 ///
 /// See the crate's `parallel_approval` example.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::graph::{GraphRun, RunSnapshot};
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+/// let snapshot = run.snapshot(&graph, &WorkCalendar::china(), at("2026-03-02T10:00:00+08:00"))?;
+/// let json = serde_json::to_value(&snapshot)?;
+/// assert_eq!(json["ready"], serde_json::json!(["filing"]));
+/// assert_eq!(json["forecast_finish"], "2026-03-04");
+/// assert_eq!(serde_json::from_value::<RunSnapshot>(json)?, snapshot);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -41,6 +64,29 @@ pub struct RunSnapshot {
 /// # Example
 ///
 /// See [`RunRecord`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::graph::GraphRun;
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+/// let record = run.record(&graph, &WorkCalendar::china())?;
+/// assert_eq!(
+///     serde_json::to_value(&record.steps[0])?,
+///     serde_json::json!({"step": "filing", "limit": 2, "actual_working_days": null, "on_time": null}),
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -61,6 +107,29 @@ pub struct StepRecord {
 /// # Example
 ///
 /// See the crate's `parallel_approval` example.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::graph::{GraphRun, RunRecord};
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+///
+/// let run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+/// let record = run.record(&graph, &WorkCalendar::china())?;
+/// let json = serde_json::to_value(&record)?;
+/// assert_eq!(json["planned_working_days"], 2);
+/// assert_eq!(json["finish"], serde_json::Value::Null); // still running
+/// assert_eq!(serde_json::from_value::<RunRecord>(json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]

@@ -133,6 +133,18 @@ pub enum Requirement {
 /// assert_eq!(step.predecessors().count(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::Step;
+///
+/// let step: Step = serde_json::from_str(r#"{"id": "permit", "item": "XK-2", "department": "住建局",
+///   "limit": {"amount": 5, "unit": "working_days"}, "after": ["filing"]}"#)?;
+/// assert_eq!(step.id().as_str(), "permit");
+/// assert_eq!(step.predecessors().count(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -28,7 +28,7 @@ use crate::limit::{SpecialProcedure, TimeLimit};
 
 /// One step of a path: a field of an object or a position in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+pub(super) enum Segment {
     Field(String),
     Index(usize),
 }
@@ -68,8 +68,22 @@ impl Path {
         self
     }
 
+    /// The path one segment further down.
+    pub(super) fn child(mut self, segment: Segment) -> Path {
+        self.0.push(segment);
+        self
+    }
+
+    /// The value this path leads to in `root`, for changing it.
+    pub(super) fn find_mut<'v>(&self, root: &'v mut Value) -> Option<&'v mut Value> {
+        self.0.iter().try_fold(root, |v, s| match s {
+            Segment::Field(name) => v.get_mut(name),
+            Segment::Index(i) => v.get_mut(i),
+        })
+    }
+
     /// The value this path leads to in `root`.
-    fn find<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+    pub(super) fn find<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         self.0.iter().try_fold(root, |v, s| match s {
             Segment::Field(name) => v.get(name),
             Segment::Index(i) => v.get(i),
@@ -80,9 +94,8 @@ impl Path {
     /// value it leads to is a definition refused as a whole; gives back the
     /// message, less the position a catalog puts in front ("items[2]: "),
     /// which the path now says.
-    pub(super) fn refine<'m>(&mut self, bytes: &[u8], message: &'m str) -> &'m str {
-        let Ok(root) = serde_json::from_slice::<Value>(bytes) else { return message };
-        let Some(value) = self.find(&root) else { return message };
+    pub(super) fn refine<'m>(&mut self, root: &Value, message: &'m str) -> &'m str {
+        let Some(value) = self.find(root) else { return message };
         match locate(value, message) {
             Some((rest, message)) => {
                 self.0.extend(rest.0);

@@ -12,6 +12,12 @@
 //! field the message is about, found by running the check again on the
 //! definition's fields as written.
 //!
+//! Inside an internally tagged enum (a step's join rule, an event's
+//! payload), whose fields serde decodes out of the path's sight, the path
+//! still reaches the bad field (`steps[3].join.k`, `payload.working_days`):
+//! it is found by decoding again with one field of the enum left out at a
+//! time, on the error path only.
+//!
 //! # Example
 //!
 //! ```
@@ -35,6 +41,7 @@
 
 mod decode_error;
 mod locate;
+mod tagged;
 
 use serde::de::DeserializeOwned;
 
@@ -87,22 +94,34 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = locate::Path::from_serde(err.path());
-        decode_error(path, &err.into_inner(), bytes)
+        decode_error::<T>(path, &err.into_inner(), bytes)
     })?;
     // Nothing but whitespace may follow the value.
-    de.end().map_err(|err| decode_error(locate::Path::default(), &err, bytes))?;
+    de.end().map_err(|err| decode_error::<T>(locate::Path::default(), &err, bytes))?;
     Ok(value)
 }
 
-/// The decode error for serde_json's `err` at `path`, refined down to the
-/// field the message is about.
-fn decode_error(mut path: locate::Path, err: &serde_json::Error, bytes: &[u8]) -> DecodeError {
+/// The decode error for serde_json's `err` at `path` in a `T`, refined down
+/// to the field the message is about: inside a definition refused as a
+/// whole, or inside an internally tagged enum.
+fn decode_error<T: DeserializeOwned>(
+    mut path: locate::Path,
+    err: &serde_json::Error,
+    bytes: &[u8],
+) -> DecodeError {
     let (line, column) = (err.line(), err.column());
     let message = without_position(&err.to_string(), line, column);
     if !err.is_data() {
         return DecodeError::syntax(message, line, column);
     }
-    let message = path.refine(bytes, &message).to_owned();
+    let Ok(root) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return DecodeError::new(path.to_string(), message, line, column);
+    };
+    let before = path.clone();
+    let message = path.refine(&root, &message).to_owned();
+    if path == before {
+        tagged::descend::<T>(&root, &mut path);
+    }
     DecodeError::new(path.to_string(), message, line, column)
 }
 

@@ -27,6 +27,7 @@ use crate::calendar::{Point, WorkCalendar};
 /// assert_eq!(suspension.end, None);
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
+#[doc = include_str!("../../docs/json/suspension.md")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -60,6 +61,7 @@ pub struct Suspension {
 /// assert_eq!(clock.extensions()[0].working_days, 10);
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
+#[doc = include_str!("../../docs/json/extension.md")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -80,6 +82,7 @@ pub struct Extension {
 ///
 /// assert_eq!(Deadline::Promised.to_string(), "promised");
 /// ```
+#[doc = include_str!("../../docs/json/deadline.md")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -118,6 +121,7 @@ impl fmt::Display for Deadline {
 /// assert_eq!(due.at.to_rfc3339(), "2026-02-26T00:00:00+08:00");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc = include_str!("../../docs/json/due.md")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -192,6 +196,7 @@ impl fmt::Display for ClockStatus {
 /// assert_eq!(reading.status, ClockStatus::YellowWarning);
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
+#[doc = include_str!("../../docs/json/clock_reading.md")]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -276,6 +281,7 @@ pub struct ClockReading {
 /// assert_eq!(due.date, NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
 /// # Ok::<(), shenpi::limit::LimitError>(())
 /// ```
+#[doc = include_str!("../../docs/json/legal_clock.md")]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawClock", into = "RawClock")]

@@ -14,6 +14,18 @@ use crate::ticket::{Owner, TicketId};
 /// # Example
 ///
 /// See [`BattleMap`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::project::OpenProblem;
+///
+/// let problem: OpenProblem = serde_json::from_str(r#"{"ticket": "P-1", "subject": "water", "owners": [
+///   {"department": "water", "owner": {"kind": "named", "name": "陈经理"},
+///    "deadline": "2026-03-04T17:30:00+08:00", "overdue": true}]}"#)?;
+/// assert!(problem.owners[0].overdue);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -31,6 +43,18 @@ pub struct OpenProblem {
 /// # Example
 ///
 /// See [`BattleMap`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::project::ProblemOwner;
+/// use shenpi::ticket::Owner;
+///
+/// let owner: ProblemOwner = serde_json::from_str(r#"{"department": "water",
+///   "owner": {"kind": "named", "name": "陈经理"}, "deadline": "2026-03-04T17:30:00+08:00", "overdue": false}"#)?;
+/// assert_eq!(owner.owner, Owner::Named { name: "陈经理".into() });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -50,6 +74,31 @@ pub struct ProblemOwner {
 /// # Example
 ///
 /// See [`BattleMap`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::project::BattleMap;
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+/// # use shenpi::machine::ActorId;
+/// # use shenpi::project::{KeyProject, ProjectId, ProjectLevel};
+/// # let project = KeyProject::new(ProjectId::new("NP-9")?, "扩建", ProjectLevel::Municipal, "某公司",
+/// #     ActorId::new("agent-1")?, graph, at("2026-03-02T09:00:00+08:00"))?;
+///
+/// let map = BattleMap::new([&project], &WorkCalendar::china(), at("2026-03-03T09:00:00+08:00"))?;
+/// let row = serde_json::to_value(&map.rows[0])?;
+/// assert_eq!((row["project"].as_str(), row["state"].as_str()), (Some("NP-9"), Some("running")));
+/// assert_eq!(row["open_problems"], serde_json::json!([]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -87,6 +136,32 @@ pub struct BattleMapRow {
 /// # Example
 ///
 /// See the crate's `key_project_board` example.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::project::BattleMap;
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+/// # use shenpi::machine::ActorId;
+/// # use shenpi::project::{KeyProject, ProjectId, ProjectLevel};
+/// # let project = KeyProject::new(ProjectId::new("NP-9")?, "扩建", ProjectLevel::Municipal, "某公司",
+/// #     ActorId::new("agent-1")?, graph, at("2026-03-02T09:00:00+08:00"))?;
+///
+/// let map = BattleMap::new([&project], &WorkCalendar::china(), at("2026-03-03T09:00:00+08:00"))?;
+/// let json = serde_json::to_value(&map)?;
+/// assert_eq!(json["at"], "2026-03-03T09:00:00+08:00");
+/// assert_eq!(json["rows"][0]["name"], "扩建");
+/// assert_eq!(serde_json::from_value::<BattleMap>(json)?, map);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]

@@ -24,6 +24,18 @@ use crate::ticket::{Ticket, TicketId};
 /// assert!(ProjectId::new(" ").is_err());
 /// # Ok::<(), shenpi::project::ProjectError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::project::ProjectId;
+///
+/// let id: ProjectId = serde_json::from_str(r#""NP-9""#)?;
+/// assert_eq!(serde_json::to_string(&id)?, r#""NP-9""#);
+/// // A blank id is refused when decoded.
+/// assert!(serde_json::from_str::<ProjectId>(r#"" ""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
@@ -145,6 +157,19 @@ pub enum ProjectError {
 /// assert_eq!(s.to_string(), "step fire-design");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::graph::StepId;
+/// use shenpi::project::Subject;
+///
+/// let subject = Subject::Step { step: StepId::new("review")? };
+/// assert_eq!(serde_json::to_string(&subject)?, r#"{"kind":"step","step":"review"}"#);
+/// let problem: Subject = serde_json::from_str(r#"{"kind": "problem", "ticket": "P-1"}"#)?;
+/// assert_eq!(problem.to_string(), "problem P-1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -175,6 +200,22 @@ impl fmt::Display for Subject {
 /// # Example
 ///
 /// See [`KeyProject::supervise`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::escalation::Action;
+/// use shenpi::project::ProjectNotice;
+///
+/// let notice: ProjectNotice = serde_json::from_str(r#"{
+///   "project": "NP-9",
+///   "subject": {"kind": "problem", "ticket": "P-1"},
+///   "notice": {"rule": "feedback-late", "level": "special_team", "action": "reminder", "cycle": 0,
+///              "due_at": "2026-03-06T00:00:01+08:00", "meeting": null}
+/// }"#)?;
+/// assert_eq!(notice.notice.action, Action::Reminder);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -194,6 +235,29 @@ pub struct ProjectNotice {
 /// # Example
 ///
 /// See the crate's `key_project_board` example.
+///
+/// # JSON
+///
+/// ```
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # use shenpi::catalog::{DepartmentId, ItemCode};
+/// # use shenpi::graph::{ApprovalGraph, Step, StepId};
+/// # use shenpi::limit::TimeLimit;
+/// # let filing = StepId::new("filing")?;
+/// # let graph = ApprovalGraph::builder("备案", filing.clone())
+/// #     .step(Step::new(filing, ItemCode::new("XK-1")?, DepartmentId::new("发改局")?, TimeLimit::working_days(2)))
+/// #     .build()?;
+/// # use shenpi::machine::ActorId;
+/// # use shenpi::project::{KeyProject, ProjectId, ProjectLevel};
+/// # let project = KeyProject::new(ProjectId::new("NP-9")?, "扩建", ProjectLevel::Municipal, "某公司",
+/// #     ActorId::new("agent-1")?, graph, at("2026-03-02T09:00:00+08:00"))?;
+///
+/// let json = serde_json::to_value(&project)?;
+/// assert_eq!((json["id"].as_str(), json["level"].as_str()), (Some("NP-9"), Some("municipal")));
+/// assert_eq!(json["run"]["state"], "running");
+/// assert_eq!(serde_json::from_value::<KeyProject>(json)?, project);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawProject", into = "RawProject")]

@@ -70,7 +70,20 @@ impl GroupSlot {
 /// assert_eq!(planning.avg_promised_days, Some(3.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::{CaseReport, GroupBy, ReportSpec};
+///
+/// let report = CaseReport::new(ReportSpec::new(GroupBy::Department));
+/// let json = serde_json::to_string(&report)?;
+/// assert_eq!(json, r#"{"spec":{"group_by":{"by":"department"}},"excluded":0,"groups":[]}"#);
+/// assert_eq!(serde_json::from_str::<CaseReport>(&json)?, report);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawReport", into = "RawReport")]
 pub struct CaseReport {
     spec: ReportSpec,
@@ -306,6 +319,7 @@ impl PartialEq for CaseReport {
 impl Eq for CaseReport {}
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
     key: GroupKey,
@@ -313,6 +327,7 @@ struct RawGroup {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawReport {
     spec: ReportSpec,
@@ -366,7 +381,25 @@ impl TryFrom<RawReport> for CaseReport {
 ///
 /// See [`CaseReport`]; the JSON form is pinned by
 /// `tests/data/golden/report_summary.json`.
+///
+/// # JSON
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+/// use shenpi::report::{CaseFacts, CaseReport, GroupBy, Placement, ReportSpec};
+///
+/// let item = ApprovalItem::builder(ItemCode::new("XK-1")?, "许可", DepartmentId::new("market")?).build()?;
+/// let mut report = CaseReport::new(ReportSpec::new(GroupBy::Department));
+/// let day = NaiveDate::from_ymd_opt(2022, 3, 9).unwrap();
+/// report.add(&item, &CaseFacts::new(day, 1, 0.5)?, &Placement::new())?;
+/// let row = serde_json::to_value(&report.summary().rows[0])?;
+/// assert_eq!(row["key"], serde_json::json!({"by": "department", "department": "market"}));
+/// assert_eq!((row["cases"].as_u64(), row["avg_actual_days"].as_f64()), (Some(1), Some(0.5)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReportRow {
     /// The group.
@@ -501,7 +534,21 @@ impl ReportRow {
 ///
 /// See [`CaseReport`]; the JSON form is pinned by
 /// `tests/data/golden/report_summary.json`.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::{CaseReport, GroupBy, ReportSpec};
+///
+/// let summary = CaseReport::new(ReportSpec::new(GroupBy::Total)).summary();
+/// assert_eq!(
+///     serde_json::to_string(&summary)?,
+///     r#"{"spec":{"group_by":{"by":"total"}},"excluded":0,"total":null,"rows":[]}"#,
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReportSummary {
     /// What the report counts.

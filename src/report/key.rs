@@ -79,7 +79,21 @@ impl Placement {
 /// assert_eq!(jan_to_apr.to_string(), "2022-01-01..=2022-04-30");
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::DateRange;
+///
+/// let q1: DateRange = serde_json::from_str(r#"{"from": "2022-01-01", "to": "2022-03-31"}"#)?;
+/// assert_eq!(q1.to_string(), "2022-01-01..=2022-03-31");
+/// assert_eq!(serde_json::to_string(&q1)?, r#"{"from":"2022-01-01","to":"2022-03-31"}"#);
+/// // An inverted range is refused when decoded.
+/// assert!(serde_json::from_str::<DateRange>(r#"{"from": "2022-03-31", "to": "2022-01-01"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRange")]
 pub struct DateRange {
     from: NaiveDate,
@@ -87,6 +101,7 @@ pub struct DateRange {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRange {
     from: NaiveDate,
@@ -161,7 +176,21 @@ impl fmt::Display for DateRange {
 /// assert!(Boundaries::new(vec![d(3, 15), d(1, 1)]).is_err());
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::Boundaries;
+///
+/// let phases: Boundaries = serde_json::from_str(r#"["2022-01-01", "2022-03-15"]"#)?;
+/// assert_eq!(phases.dates().len(), 2);
+/// assert_eq!(serde_json::to_string(&phases)?, r#"["2022-01-01","2022-03-15"]"#);
+/// // Dates out of order are refused when decoded.
+/// assert!(serde_json::from_str::<Boundaries>(r#"["2022-03-15", "2022-01-01"]"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "Vec<NaiveDate>", into = "Vec<NaiveDate>")]
 pub struct Boundaries(Vec<NaiveDate>);
 
@@ -237,6 +266,7 @@ impl From<Boundaries> for Vec<NaiveDate> {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum GroupBy {
@@ -409,6 +439,7 @@ impl fmt::Display for GroupBy {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum GroupKey {
@@ -489,7 +520,20 @@ impl fmt::Display for GroupKey {
 /// assert_eq!(spec.to_string(), "grouped by department, concluded 2022-01-01..=2022-04-30");
 /// # Ok::<(), shenpi::report::ReportError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::ReportSpec;
+///
+/// let json = r#"{"group_by":{"by":"department"},"within":{"from":"2022-01-01","to":"2022-04-30"}}"#;
+/// let spec: ReportSpec = serde_json::from_str(json)?;
+/// assert_eq!(spec.to_string(), "grouped by department, concluded 2022-01-01..=2022-04-30");
+/// assert_eq!(serde_json::to_string(&spec)?, json);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     group_by: GroupBy,

@@ -19,6 +19,7 @@ use super::{GroupKey, NumberFault, ReportError, ReportRow, ReportSummary};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Indicator {
@@ -122,7 +123,18 @@ impl fmt::Display for Indicator {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::Laggards;
+///
+/// assert_eq!(serde_json::to_string(&Laggards::Bottom { count: 2 })?, r#"{"rule":"bottom","count":2}"#);
+/// assert_eq!(serde_json::from_str::<Laggards>(r#"{"rule": "not_flagged"}"#)?, Laggards::NotFlagged);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Laggards {
@@ -156,7 +168,21 @@ pub enum Laggards {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RankingSpec;
+///
+/// let json = r#"{"indicators":["on_time_rate"],"min_cases":10,"laggards":{"rule":"bottom","count":2}}"#;
+/// let spec: RankingSpec = serde_json::from_str(json)?;
+/// assert_eq!(serde_json::to_string(&spec)?, json);
+/// // Checked when decoded: at least one indicator.
+/// assert!(serde_json::from_str::<RankingSpec>(r#"{"indicators": [], "laggards": {"rule": "not_flagged"}}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRankingSpec", into = "RawRankingSpec")]
 pub struct RankingSpec {
     indicators: Vec<Indicator>,
@@ -166,6 +192,7 @@ pub struct RankingSpec {
 
 /// The serde form of a ranking spec, checked when decoded.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRankingSpec {
     indicators: Vec<Indicator>,
@@ -234,7 +261,20 @@ impl RankingSpec {
 /// # Example
 ///
 /// See [`Ranking`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RankedGroup;
+///
+/// let group: RankedGroup = serde_json::from_str(r#"{"position": 2,
+///   "key": {"by": "department", "department": "planning"}, "cases": 4, "values": [0.75, 0.5], "laggard": true}"#)?;
+/// assert_eq!((group.position, group.laggard), (2, true));
+/// assert_eq!(group.key.to_string(), "department planning");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RankedGroup {
     /// Its position from 1; tied groups share a position and the next one
@@ -291,7 +331,22 @@ pub struct RankedGroup {
 /// assert_eq!(laggards, [false, true, true]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::{CaseReport, GroupBy, Indicator, Laggards, Ranking, RankingSpec, ReportSpec};
+///
+/// let summary = CaseReport::new(ReportSpec::new(GroupBy::Department)).summary();
+/// let spec = RankingSpec::new(vec![Indicator::OnTimeRate], Laggards::NotFlagged)?;
+/// let ranking = Ranking::new(&summary, &spec);
+/// let json = serde_json::to_string(&ranking)?;
+/// assert_eq!(json, r#"{"indicators":["on_time_rate"],"ranked":[],"unranked":[]}"#);
+/// assert_eq!(serde_json::from_str::<Ranking>(&json)?, ranking);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Ranking {
     /// The indicators, in order.

@@ -7,6 +7,7 @@ use super::{GroupKey, ReportError};
 use crate::graph::{ApprovalGraph, RunRecord};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct StepStats {
     steps: u64,
@@ -49,7 +50,20 @@ impl StepStats {
 /// ```
 ///
 /// See the `report` integration tests for a run of a real graph.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RunReport;
+///
+/// let report = RunReport::new();
+/// let json = serde_json::to_value(&report)?;
+/// assert_eq!((json["runs"].as_u64(), json["stages"].as_array().map(Vec::len)), (Some(0), Some(0)));
+/// assert_eq!(serde_json::from_value::<RunReport>(json)?, report);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRunReport", into = "RawRunReport")]
 pub struct RunReport {
     raw: Counts,
@@ -71,6 +85,7 @@ struct Counts {
 
 /// A stage's or step's statistics as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct Keyed {
     key: GroupKey,
@@ -80,6 +95,7 @@ struct Keyed {
 /// The stored form: the counts, and stages and steps as lists in key
 /// order (JSON object keys must be strings).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRunReport {
     runs: u64,
@@ -279,7 +295,19 @@ impl RunReport {
 /// # Example
 ///
 /// See [`RunReport`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::RunReport;
+///
+/// let json = serde_json::to_value(RunReport::new().summary())?;
+/// assert_eq!(json["runs"], 0);
+/// assert_eq!(json["on_time_rate"], serde_json::Value::Null); // no run completed
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunSummary {
     /// Runs.
@@ -310,7 +338,20 @@ pub struct RunSummary {
 /// # Example
 ///
 /// See [`RunReport`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::StepRow;
+///
+/// let row: StepRow = serde_json::from_str(r#"{"key": {"by": "stage", "stage": "a"}, "steps": 2,
+///   "decided": 1, "on_time": 1, "on_time_rate": 1.0, "overdue": 0, "overdue_working_days": 0,
+///   "avg_limit_days": 1.0, "avg_actual_days": 1.0}"#)?;
+/// assert_eq!((row.steps, row.on_time_rate), (2, Some(1.0)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StepRow {
     /// The stage or step.

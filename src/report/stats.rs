@@ -263,6 +263,7 @@ impl GroupStats {
 /// The stored form of a group's statistics: the sums, and each histogram
 /// as `[bucket, count]` pairs of its non-empty buckets.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStats {
     count: u64,

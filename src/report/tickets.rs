@@ -54,13 +54,28 @@ const SOURCES: [TicketSource; 5] = [
 /// ```
 ///
 /// See the `report` integration tests for tickets from real histories.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::TicketReport;
+///
+/// let report = TicketReport::new();
+/// let json = serde_json::to_value(&report)?;
+/// assert_eq!(json["tickets"], 0);
+/// assert_eq!(json["satisfaction"], serde_json::json!([0, 0, 0, 0, 0])); // scores 1 to 5
+/// assert_eq!(serde_json::from_value::<TicketReport>(json)?, report);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawTicketReport", into = "RawTicketReport")]
 pub struct TicketReport {
     raw: RawTicketReport,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawTicketReport {
     tickets: u64,
@@ -241,7 +256,19 @@ impl TicketReport {
 /// # Example
 ///
 /// See [`TicketReport`].
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::report::TicketReport;
+///
+/// let json = serde_json::to_value(TicketReport::new().summary())?;
+/// assert_eq!(json["tickets"], 0);
+/// assert_eq!(json["bad_review_rate"], serde_json::Value::Null); // no feedback yet
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TicketSummary {
     /// Tickets.

@@ -22,6 +22,18 @@ use crate::machine::{ActorId, Envelope, Named};
 /// assert!(TicketId::new(" ").is_err());
 /// # Ok::<(), shenpi::ticket::TicketError>(())
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::TicketId;
+///
+/// let id: TicketId = serde_json::from_str(r#""BBC-2026-0003""#)?;
+/// assert_eq!(serde_json::to_string(&id)?, r#""BBC-2026-0003""#);
+/// // A blank id is refused when decoded.
+/// assert!(serde_json::from_str::<TicketId>(r#"" ""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
@@ -168,6 +180,27 @@ impl fmt::Display for Owner {
 ///     DateTime::parse_from_rfc3339("2026-03-05T18:00:00+08:00")?,
 /// );
 /// assert_eq!(order.department.as_str(), "natural-resources");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::catalog::DepartmentId;
+/// use shenpi::ticket::{Assignment, Owner};
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+///
+/// let assignment = Assignment::new(
+///     DepartmentId::new("water")?,
+///     Owner::Named { name: "陈经理".into() },
+///     "connect the supply",
+///     at("2026-03-04T17:30:00+08:00"),
+/// );
+/// assert_eq!(
+///     serde_json::to_value(&assignment)?,
+///     serde_json::json!({"department": "water", "owner": {"kind": "named", "name": "陈经理"},
+///         "measure": "connect the supply", "deadline": "2026-03-04T17:30:00+08:00"}),
+/// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -355,6 +388,16 @@ impl TicketCommand {
 /// use shenpi::ticket::TicketCommandKind;
 ///
 /// assert_eq!(TicketCommandKind::DecideAppeal.name(), "decide_appeal");
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::TicketCommandKind;
+///
+/// assert_eq!(serde_json::to_string(&TicketCommandKind::ExplainOnTheSpot)?, r#""explain_on_the_spot""#);
+/// assert_eq!(serde_json::from_str::<TicketCommandKind>(r#""transfer""#)?, TicketCommandKind::Transfer);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -21,6 +21,17 @@ type Instant = DateTime<FixedOffset>;
 /// # Example
 ///
 /// See [`Ticket::open`]: it returns the first one.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::{TicketCommandKind, TicketStateKind, TicketTransition};
+///
+/// let t: TicketTransition = serde_json::from_str(r#"{"from": "received", "command": "classify",
+///   "to": "classified", "at": "2026-03-02T10:30:00+08:00"}"#)?;
+/// assert_eq!((t.from, t.command, t.to), (TicketStateKind::Received, TicketCommandKind::Classify, TicketStateKind::Classified));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub type TicketTransition = Transition<TicketStateKind, TicketCommandKind>;
 
 /// A complaint ticket: a 办不成事 request, a tea-meeting complaint, a
@@ -79,6 +90,29 @@ pub type TicketTransition = Transition<TicketStateKind, TicketCommandKind>;
 /// let [order] = ticket.assignments() else { panic!() };
 /// assert!(!order.is_resolved());
 /// assert!(order.is_overdue(at("2026-03-05T09:00:00+08:00")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::machine::{Actor, ActorId, Role};
+/// use shenpi::ticket::{Ticket, TicketCommand, TicketContext, TicketEvent, TicketId, TicketSource};
+/// # let at = |s| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+///
+/// let calendar = WorkCalendar::china();
+/// let ctx = TicketContext::new(&calendar);
+/// let receive = TicketEvent::new(
+///     Actor::new(ActorId::new("clerk-7")?, Role::WindowClerk),
+///     at("2026-03-02T09:00:00+08:00"),
+///     TicketCommand::Receive { source: TicketSource::Hotline, subject: "permit stalled".into(), visits: 1 },
+/// );
+/// let (ticket, _) = Ticket::open(TicketId::new("T-1")?, &ctx, &receive)?;
+/// let json = serde_json::to_value(&ticket)?;
+/// assert_eq!(json["state"], serde_json::json!({"kind": "received"}));
+/// assert_eq!(json["source"], "hotline");
+/// assert_eq!(serde_json::from_value::<Ticket>(json)?, ticket);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

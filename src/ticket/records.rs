@@ -13,6 +13,18 @@ use crate::catalog::DepartmentId;
 ///
 /// See [`Ticket`](super::Ticket): `ticket.assignments()` lists them with
 /// their deadlines and whether each is resolved.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::AssignmentStatus;
+///
+/// let status: AssignmentStatus = serde_json::from_str(r#"{"cycle": 0, "department": "water",
+///   "owner": {"kind": "named", "name": "陈经理"}, "measure": "connect",
+///   "deadline": "2026-03-04T17:30:00+08:00", "assigned_at": "2026-03-02T11:00:00+08:00"}"#)?;
+/// assert_eq!(status.taken_at, None); // not taken up yet
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -114,6 +126,22 @@ pub(crate) fn is_bad(satisfaction: u8) -> bool {
 /// # Example
 ///
 /// See the module's story: `ticket.appeal()` after an overturned review.
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::AppealRecord;
+///
+/// let appeal: AppealRecord = serde_json::from_str(
+///     r#"{"at": "2026-03-10T09:00:00+08:00", "reason": "the review names another office"}"#,
+/// )?;
+/// assert_eq!(appeal.decision, None); // pending
+/// assert_eq!(
+///     serde_json::to_string(&appeal)?,
+///     r#"{"at":"2026-03-10T09:00:00+08:00","reason":"the review names another office"}"#,
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

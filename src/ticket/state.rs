@@ -77,6 +77,16 @@ impl fmt::Display for TicketSource {
 /// assert!(TicketClass::General.is_transferable());
 /// assert!(!TicketClass::NoLegalBasis.is_transferable());
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::TicketClass;
+///
+/// assert_eq!(serde_json::to_string(&TicketClass::NoLegalBasis)?, r#""no_legal_basis""#);
+/// assert_eq!(serde_json::from_str::<TicketClass>(r#""complex""#)?, TicketClass::Complex);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -194,6 +204,17 @@ impl fmt::Display for Closure {
 /// assert!(state.is_open());
 /// assert!(!TicketState::Closed { closure: Closure::ReviewRemoved }.is_open());
 /// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::{TicketClass, TicketState};
+///
+/// let classified = TicketState::Classified { class: TicketClass::General };
+/// assert_eq!(serde_json::to_string(&classified)?, r#"{"kind":"classified","class":"general"}"#);
+/// assert_eq!(serde_json::from_str::<TicketState>(r#"{"kind": "in_progress"}"#)?, TicketState::InProgress);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -284,6 +305,16 @@ impl fmt::Display for TicketState {
 /// use shenpi::ticket::TicketStateKind;
 ///
 /// assert_eq!(TicketStateKind::UnderAppeal.name(), "under_appeal");
+/// ```
+///
+/// # JSON
+///
+/// ```
+/// use shenpi::ticket::TicketStateKind;
+///
+/// assert_eq!(serde_json::to_string(&TicketStateKind::UnderAppeal)?, r#""under_appeal""#);
+/// assert_eq!(serde_json::from_str::<TicketStateKind>(r#""resolved""#)?, TicketStateKind::Resolved);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

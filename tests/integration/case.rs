@@ -512,6 +512,9 @@ fn golden_json_case_and_history() {
     let case_json = std::fs::read_to_string(format!("{dir}/case.json")).unwrap();
     assert_eq!(serde_json::to_string_pretty(&case).unwrap(), case_json.trim_end());
     assert_eq!(serde_json::from_str::<Case>(&case_json).unwrap(), case);
+    // The promised-versus-actual record of the decided case.
+    let outcome = case.outcome(&calendar).unwrap().unwrap();
+    crate::golden::assert_golden("case_outcome.json", &outcome);
 }
 
 #[test]

@@ -208,6 +208,25 @@ fn a_late_case_climbs_the_ladder_one_notice_at_a_time() {
 }
 
 #[test]
+fn golden_json_observation_notices_and_log() {
+    let cal = WorkCalendar::china();
+    let item = licence(5, 20);
+    let ctx = CaseContext::new(&item, &cal);
+    let case = monday_case(&ctx);
+    let policy = EscalationPolicy::default();
+    // The Monday case just after its promised deadline: late at once.
+    let now = at("2026-03-10T00:00:01+08:00");
+    let obs = case.observe(&cal, now).unwrap();
+    crate::golden::assert_golden("escalation_observation.json", &obs);
+    let notices = policy.evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap();
+    assert!(!notices.is_empty());
+    crate::golden::assert_golden("escalation_notices.json", &notices);
+    let mut log = SupervisionLog::new();
+    log.record(notices);
+    crate::golden::assert_golden("supervision_log.json", &log);
+}
+
+#[test]
 fn a_host_that_looks_late_gets_every_notice_at_once_in_ladder_order() {
     let cal = WorkCalendar::china();
     let item = licence(5, 20);

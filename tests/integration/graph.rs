@@ -1349,6 +1349,20 @@ fn golden_json_run_and_history() {
     assert_eq!(decoded.state(), RunState::Completed);
 }
 
+#[test]
+fn golden_json_plan_snapshot_and_record() {
+    let graph = project();
+    let cal = WorkCalendar::china();
+    let plan = Plan::new(&graph, &cal, d(3, 2)).unwrap();
+    crate::golden::assert_golden("graph_plan.json", &plan);
+    let run = run_through(&graph, &history()[..IN_PROGRESS]);
+    let snapshot = run.snapshot(&graph, &cal, at("03-30 10:00")).unwrap();
+    crate::golden::assert_golden("graph_snapshot.json", &snapshot);
+    let done = run_through(&graph, &history());
+    let record = done.record(&graph, &cal).unwrap();
+    crate::golden::assert_golden("graph_record.json", &record);
+}
+
 /// (fixture, message): each fixture is the golden graph with one fault.
 const INVALID: [(&str, &str); 20] = [
     ("graph_empty.json", "an approval graph needs at least one step"),

@@ -180,3 +180,60 @@ fn a_nested_item_names_its_own_fields() {
     let umbrella: shenpi::Error = err.into();
     assert!(matches!(umbrella, shenpi::Error::Json(_)));
 }
+
+#[test]
+fn paths_go_inside_internally_tagged_enums() {
+    // A graph step's join rule, tagged by "rule".
+    let graph = |join: &str| {
+        format!(
+            r#"{{"name": "厂房", "start": "filing", "steps": [
+              {{"id": "filing", "item": "XK-1", "department": "发改局",
+               "limit": {{"amount": 1, "unit": "working_days"}}}},
+              {{"id": "permit", "item": "XK-2", "department": "住建局",
+               "limit": {{"amount": 5, "unit": "working_days"}},
+               "after": ["filing"], "join": {join}}}]}}"#
+        )
+    };
+    let err =
+        json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "at_least", "k": "two"}"#)).unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.k");
+    assert!(err.message().starts_with("invalid type: string \"two\""), "{err}");
+    let err = json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "at_least", "k": 1, "n": 2}"#))
+        .unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.n");
+    // An unknown variant is the tag's fault.
+    let err = json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "most"}"#)).unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.rule");
+
+    // An event's payload, tagged by "command", and a tagged enum inside it.
+    let event = |payload: &str| {
+        format!(
+            r#"{{"actor": {{"id": "head-1", "role": "department_head"}},
+               "at": "2026-03-04T09:00:00+08:00", "payload": {payload}}}"#
+        )
+    };
+    let err = json::from_str::<CaseEvent>(&event(
+        r#"{"command": "extend", "working_days": "ten", "reason": "site visit"}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path(), "payload.working_days");
+    let err = json::from_str::<CaseEvent>(&event(
+        r#"{"command": "suspend", "reason": {"kind": "special_procedure", "procedure": "lunch"}}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path(), "payload.reason.procedure");
+    assert!(err.message().starts_with("unknown variant `lunch`"), "{err}");
+    // In a history, with the event's position in front.
+    let history = format!(
+        "[{}, {}]",
+        event(r#"{"command": "resume"}"#),
+        event(r#"{"command": "extend", "working_days": -1, "reason": "r"}"#)
+    );
+    let err = json::from_str::<Vec<CaseEvent>>(&history).unwrap_err();
+    assert_eq!(err.path(), "[1].payload.working_days");
+    // A missing field names the object, as for a struct.
+    let err =
+        json::from_str::<CaseEvent>(&event(r#"{"command": "extend", "reason": "r"}"#)).unwrap_err();
+    assert_eq!(err.path(), "payload");
+    assert_eq!(err.message(), "missing field `working_days`");
+}

@@ -247,6 +247,11 @@ fn golden_json_clock() {
     let fixture = std::fs::read_to_string(path).unwrap();
     assert_eq!(serde_json::to_string_pretty(&clock).unwrap(), fixture.trim_end());
     assert_eq!(serde_json::from_str::<LegalClock>(&fixture).unwrap(), clock);
+    // A reading of the same clock, during the extension: what a portal shows.
+    let reading = clock
+        .reading(&WorkCalendar::china(), at("2026-03-20T10:00:00+08:00"), &Thresholds::default())
+        .unwrap();
+    crate::golden::assert_golden("clock_reading.json", &reading);
     let thresholds: Thresholds = serde_json::from_str(r#"{"yellow_warning_percent": 60}"#).unwrap();
     assert_eq!(thresholds, Thresholds::new(1, 60, 90).unwrap());
 }

@@ -188,6 +188,11 @@ fn problems_are_supervised_and_shown_with_their_owners() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].owners[0].deadline, deadline);
     assert!(open[0].owners[0].overdue);
+    // The wire forms: the notices fired, the project with its problem and
+    // logs, and the map.
+    crate::golden::assert_golden("project_notices.json", &fired);
+    crate::golden::assert_golden("key_project.json", &p);
+    crate::golden::assert_golden("battle_map.json", &map);
 }
 
 #[test]

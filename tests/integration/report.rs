@@ -435,6 +435,7 @@ fn a_department_ranking_flags_the_laggards() {
         [(1, "department market".into(), false), (2, "department planning".into(), true)]
     );
     assert_eq!(ranking.ranked[1].values, [0.75, 0.5]);
+    crate::golden::assert_golden("report_ranking.json", &ranking);
 
     // Ties share a position; a bottom count reaching into a tie flags it all.
     let mut tied = summary.clone();
@@ -586,6 +587,8 @@ fn ticket_statistics() {
     assert_eq!(s.notices_by_level.values().sum::<u64>(), notices);
     assert_eq!(s.subjects_by_level[&top], 1);
     assert_eq!(s.notices_by_level.len(), Level::ALL.len());
+    crate::golden::assert_golden("report_tickets_summary.json", &s);
+    crate::golden::assert_golden("report_tickets_partial.json", &a);
     // Stored and decoded through the checks.
     let json = serde_json::to_value(&a).unwrap();
     assert_eq!(serde_json::from_value::<TicketReport>(json.clone()).unwrap(), a);
@@ -650,6 +653,8 @@ fn run_statistics_per_stage_and_step() {
         RunReport::new().add(&other_graph, &record).unwrap_err().to_string(),
         "run record step filing is not in the graph"
     );
+    crate::golden::assert_golden("report_runs_summary.json", &s);
+    crate::golden::assert_golden("report_runs_partial.json", &report);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(serde_json::from_value::<RunReport>(json).unwrap(), report);
 }

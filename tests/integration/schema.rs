@@ -5,12 +5,16 @@
 use schemars::JsonSchema;
 use serde_json::Value;
 use shenpi::calendar::{Overlay, WorkCalendar};
-use shenpi::case::{Case, CaseEvent};
+use shenpi::case::{Case, CaseEvent, CaseOutcome};
 use shenpi::catalog::{ApprovalItem, Catalog};
-use shenpi::escalation::EscalationPolicy;
-use shenpi::graph::{ApprovalGraph, GraphRun, RunEvent};
-use shenpi::limit::LegalClock;
+use shenpi::escalation::{EscalationPolicy, Notice, Observation, SupervisionLog};
+use shenpi::graph::{ApprovalGraph, GraphRun, Plan, RunEvent, RunRecord, RunSnapshot};
+use shenpi::limit::{ClockReading, LegalClock};
 use shenpi::machine::{Envelope, RolePolicy};
+use shenpi::project::{BattleMap, KeyProject, ProjectNotice};
+use shenpi::report::{
+    CaseReport, Ranking, ReportSummary, RunReport, RunSummary, TicketReport, TicketSummary,
+};
 use shenpi::schema::{schema_for, schemas};
 use shenpi::ticket::{FeedbackDeadlines, Ticket, TicketEvent};
 
@@ -57,22 +61,40 @@ fn golden_list<T: JsonSchema>(file: &str) {
 #[test]
 fn every_golden_fixture_validates_against_its_schema() {
     // (fixture, check): every JSON file of tests/data/golden is listed.
-    let checks: [(&str, Check); 16] = [
+    let checks: [(&str, Check); 34] = [
         ("approval_item.json", golden::<ApprovalItem>),
+        ("battle_map.json", golden::<BattleMap>),
         ("calendar.json", golden::<WorkCalendar>),
         ("case.json", golden::<Case>),
         ("case_history.json", golden_list::<CaseEvent>),
+        ("case_outcome.json", golden::<CaseOutcome>),
         ("catalog.json", golden::<Catalog>),
+        ("clock_reading.json", golden::<ClockReading>),
         // The machine tests' own door machine: the envelope's shape, any payload.
         ("envelope.json", golden::<Envelope<Value>>),
+        ("escalation_notices.json", golden_list::<Notice>),
+        ("escalation_observation.json", golden::<Observation>),
         ("escalation_policy.json", golden::<EscalationPolicy>),
         ("graph.json", golden::<ApprovalGraph>),
         ("graph_history.json", golden_list::<RunEvent>),
+        ("graph_plan.json", golden::<Plan>),
+        ("graph_record.json", golden::<RunRecord>),
         ("graph_run.json", golden::<GraphRun>),
+        ("graph_snapshot.json", golden::<RunSnapshot>),
+        ("key_project.json", golden::<KeyProject>),
         ("legal_clock.json", golden::<LegalClock>),
         ("overlay.json", golden::<Overlay>),
+        ("project_notices.json", golden_list::<ProjectNotice>),
+        ("report_partial.json", golden::<CaseReport>),
+        ("report_ranking.json", golden::<Ranking>),
+        ("report_runs_partial.json", golden::<RunReport>),
+        ("report_runs_summary.json", golden::<RunSummary>),
+        ("report_summary.json", golden::<ReportSummary>),
+        ("report_tickets_partial.json", golden::<TicketReport>),
+        ("report_tickets_summary.json", golden::<TicketSummary>),
         // The door machine's command kinds are its own; roles are checked.
         ("role_policy.json", golden::<RolePolicy<String>>),
+        ("supervision_log.json", golden::<SupervisionLog>),
         ("ticket.json", golden::<Ticket>),
         ("ticket_deadlines.json", golden::<FeedbackDeadlines>),
         ("ticket_history.json", golden_list::<TicketEvent>),
