@@ -1,8 +1,9 @@
 //! shenpi (审批, "approval") runs the rules of Chinese e-government approval
-//! work as a pure library: working-day calendars and legal clocks now; items,
-//! cases, parallel-approval graphs, complaint tickets, escalation and reports
-//! as they land. No IO and no system clock: the host passes `now` and events
-//! in, and stores what comes out as serde data.
+//! work as a pure library: working-day calendars and legal clocks; items,
+//! cases, parallel-approval graphs and complaint tickets as typed state
+//! machines; escalation up the ladder of supervision; and reports of
+//! promised against actual time. No IO and no system clock: the host passes
+//! `now` and events in, and stores what comes out as serde data.
 //!
 //! # A quick example
 //!
@@ -41,15 +42,29 @@
 //!   make-up working days 调休, office hours, UTC offset), the built-in
 //!   national calendar 2004–2026, local overlays, and O(1) working-day
 //!   arithmetic.
+//! - [`limit`]: time limits (working days, natural days, working hours) and
+//!   the legal clock: due dates with suspensions and extensions, time used
+//!   and left, and the status at `now` against warning thresholds.
 //! - [`catalog`]: approval items (事项) with their GB/T 39046 type, case
 //!   kind, statutory, promised and reference limits and extension
 //!   allowance, and a validated catalog of them.
 //! - [`machine`]: what every state machine shares: actors and roles, role
 //!   policies, recorded commands (envelopes), transition records, and
 //!   transition tables with their Mermaid diagrams.
+//! - [`case`]: the case (办件) lifecycle from application to delivery,
+//!   recall or revocation, event-sourced, with its legal clock and its
+//!   promised-versus-actual record.
+//! - [`graph`]: parallel-approval graphs (并联审批): steps, joins and
+//!   stages, planning (critical path, slack, serial against parallel), and
+//!   runs with fallbacks and forecasts; DOT, Mermaid and Gantt pictures.
 //! - [`ticket`]: complaint tickets (办不成事, tea-meeting complaints,
 //!   key-project problems, bad reviews) with classes, transfers to
 //!   departments, feedback deadlines, reopening and appeals.
+//! - [`escalation`]: escalation policies as data, pure evaluation of any
+//!   supervised subject at `now` into notices, the instant the next rule
+//!   fires, sweeps over many subjects, and meeting cadences.
+//! - [`project`]: key projects with their agent (代办员), run and problem
+//!   tickets, and the battle map (挂图作战).
 //! - [`report`]: promised against actual handling time over concluded
 //!   cases, streamed in one pass and mergeable across shards, grouped by
 //!   department, item, item type, stage, key project or period, with
@@ -58,6 +73,8 @@
 //!   the bad field (`steps[3].join.k`), through the same checks.
 //! - `schema` (the `schema` feature): JSON Schemas of every definition,
 //!   command, event, state and record, for portals in Java or JS.
+//! - `testing` (the `testing` feature): proptest strategies over a portal's
+//!   own definitions and the machines' laws as checks.
 //! - [`Error`]: the umbrella error; each module has its own error type, which
 //!   `?` converts into it.
 //!
