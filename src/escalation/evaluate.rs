@@ -1,6 +1,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
+use super::policy::RuleMasks;
 use super::{Action, EscalationError, EscalationPolicy, Level, Rule, RuleId, SubjectKind, Trigger};
 use crate::calendar::{Point, WorkCalendar};
 use crate::limit::{ClockReading, Deadline};
@@ -311,7 +312,7 @@ fn same_text(a: &str, b: &str) -> bool {
 /// comparison finds it), then against the others.
 fn fired_among(
     rules: &[Rule],
-    by_action: &[u64; Action::ALL.len()],
+    masks: &RuleMasks,
     log: &SupervisionLog,
     cycle: u32,
     among: u64,
@@ -327,27 +328,29 @@ fn fired_among(
             continue;
         }
         // Usually a clone of the rule's own id, among the rules with its
-        // action: one pointer comparison.
-        let likely = by_action[notice.action as usize];
+        // action: one address comparison.
+        let likely = masks.by_action[notice.action as usize];
+        let at = notice.rule.text_at();
         let mut bits = likely;
-        let mut found = None;
+        let mut found = 64;
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            if rules[i].id().shares_text(&notice.rule) {
-                found = Some(i);
+            if masks.id_at[i] == at {
+                found = i;
                 break;
             }
         }
-        // Rule ids are unique in a policy: at most one matches.
-        let id = notice.rule.as_str();
-        let found = found
-            .or_else(|| first_same(rules, likely, id))
-            .or_else(|| first_same(rules, all & !likely, id));
-        if let Some(i) = found {
-            fired |= unknown & (1 << i);
-            unknown &= !(1 << i);
+        if found == 64 {
+            // Rule ids are unique in a policy: at most one matches.
+            let id = notice.rule.as_str();
+            match first_same(rules, likely, id).or_else(|| first_same(rules, all & !likely, id)) {
+                Some(i) => found = i,
+                None => continue,
+            }
         }
+        fired |= unknown & (1 << found);
+        unknown &= !(1 << found);
     }
     fired
 }
@@ -680,8 +683,7 @@ impl EscalationPolicy {
         // an error, so it needs no exact instant.
         let masks = self.masks();
         let watching = masks.by_kind[obs.kind as usize];
-        let mut pending =
-            watching & !fired_among(rules, &masks.by_action, log, obs.cycle, watching);
+        let mut pending = watching & !fired_among(rules, masks, log, obs.cycle, watching);
         let start = out.len();
         while pending != 0 {
             let i = pending.trailing_zeros() as usize;

@@ -25,11 +25,11 @@ use crate::machine::Named;
 pub struct RuleId(std::sync::Arc<str>);
 
 impl RuleId {
-    /// Whether `other` is this id's very text (a clone of it): the quick
-    /// test before comparing text.
+    /// Where the id's text lives: the same for its clones, so comparing
+    /// addresses is the quick test before comparing text.
     #[inline]
-    pub(super) fn shares_text(&self, other: &RuleId) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    pub(super) fn text_at(&self) -> usize {
+        std::sync::Arc::as_ptr(&self.0).cast::<u8>() as usize
     }
 
     /// A rule id from text.
@@ -307,13 +307,26 @@ pub struct EscalationPolicy {
     masks: RuleMasks,
 }
 
+impl PartialEq for RuleMasks {
+    /// Always: masks are derived from the rules, which are compared beside
+    /// them (two equal policies may keep their ids' text apart).
+    fn eq(&self, _: &RuleMasks) -> bool {
+        true
+    }
+}
+
+impl Eq for RuleMasks {}
+
 /// The first 64 rules of a policy as bit masks (bit `i` for rule `i`): the
 /// rules of each action and the rules watching each kind of subject. An
 /// evaluation works with these instead of asking each rule.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct RuleMasks {
     pub(super) by_action: [u64; Action::ALL.len()],
     pub(super) by_kind: [u64; SubjectKind::ALL.len()],
+    /// Where each of the first 64 rules' id text lives: a notice cloned
+    /// from a rule carries the same address.
+    pub(super) id_at: [usize; 64],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -475,8 +488,13 @@ impl EscalationPolicy {
 
     /// A policy from checked rules, with its look-up masks.
     fn assemble(rules: Vec<Rule>, meetings: Meetings) -> EscalationPolicy {
-        let mut masks = RuleMasks::default();
+        let mut masks = RuleMasks {
+            by_action: [0; Action::ALL.len()],
+            by_kind: [0; SubjectKind::ALL.len()],
+            id_at: [0; 64],
+        };
         for (i, rule) in rules.iter().enumerate().take(u64::BITS as usize) {
+            masks.id_at[i] = rule.id.text_at();
             masks.by_action[rule.action as usize] |= 1 << i;
             for kind in SubjectKind::ALL {
                 if rule.subjects.contains(kind) {
