@@ -1064,12 +1064,14 @@ impl LegalClock {
         thresholds: &Thresholds,
     ) -> Result<ClockReading, LimitError> {
         let at = self.effective(now);
-        let (c, fixed) = match self.memo.as_ref().and_then(|m| self.settled(m, cal, at)) {
-            Some((c, fixed)) => (c, *fixed),
+        // Settled: every suspension ended by the latest record, which is
+        // not after `at`, so none is running (and none is looked at).
+        let (c, fixed, settled) = match self.memo.as_ref().and_then(|m| self.settled(m, cal, at)) {
+            Some((c, fixed)) => (c, *fixed, true),
             None => {
                 let c = self.counts(cal, at)?;
                 let fixed = self.fixed(cal, &c)?;
-                (c, fixed)
+                (c, fixed, false)
             }
         };
         let Fixed { promised_due, statutory_due, through_promised, through_statutory, budget } =
@@ -1122,10 +1124,8 @@ impl LegalClock {
             used_seconds: used,
             promised_budget_seconds: budget,
             suspended_seconds: c.suspended_seconds,
-            suspended: self
-                .suspensions
-                .iter()
-                .any(|s| s.start <= at && s.end.is_none_or(|e| e > at)),
+            suspended: !settled
+                && self.suspensions.iter().any(|s| s.start <= at && s.end.is_none_or(|e| e > at)),
             stopped: self.stopped.is_some_and(|s| s <= at),
             status,
         })
