@@ -740,8 +740,10 @@ pub(crate) fn status(c: &mut Criterion) {
         // Keep the clock start, stop before the decision.
         let taken = rng.range(story.clock_start as u32 + 1, story.conclude as u32) as usize;
         let history = &story.events[..taken];
-        let case = Case::replay(story.id.clone(), &ctxs[story.item], history)
+        let mut case = Case::replay(story.id.clone(), &ctxs[story.item], history)
             .expect("a prefix of a valid history replays");
+        // Loaded to be read many times: prepared once on the calendar.
+        case.prepare(cal);
         assert!(case.state().is_open(), "{} is open after {taken} events", story.id);
         let minutes = i64::from(rng.below((STATUS_SPAN_DAYS * 24 * 60) as u32));
         let now = off_midnight(case.last_event_at() + TimeDelta::minutes(minutes));

@@ -565,8 +565,10 @@ impl Sweep {
         let nc = NaiveCalendar { cal: &cal };
         for (n, story) in stories.iter().enumerate() {
             let id = CaseId::new(&format!("JO-2026-{n:07}")).expect("a valid case id");
-            let case = Case::replay(id, &ctxs[story.item as usize], &story.events)
+            let mut case = Case::replay(id, &ctxs[story.item as usize], &story.events)
                 .unwrap_or_else(|e| panic!("history {n} does not replay: {e:?}"));
+            // Loaded for the sweep: prepared once on the calendar.
+            case.prepare(&cal);
             assert!(case.state().is_open() && case.clock().is_some(), "case {n} is open, accepted");
             // The log the daily sweep left yesterday.
             let mut log = SupervisionLog::new();

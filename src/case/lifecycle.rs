@@ -538,16 +538,12 @@ impl Case {
         match effect {
             Effect::None => {}
             Effect::StartClock(start) => {
-                let mut clock = LegalClock::start(start, item.promised(), item.statutory())?;
-                clock.prepare(ctx.calendar());
-                self.clock = Some(clock);
+                self.clock = Some(LegalClock::start(start, item.promised(), item.statutory())?);
                 self.accepted_at = Some(start);
             }
             Effect::DeemAccepted => {
-                let mut clock =
-                    LegalClock::start(self.received_at, item.promised(), item.statutory())?;
-                clock.prepare(ctx.calendar());
-                self.clock = Some(clock);
+                self.clock =
+                    Some(LegalClock::start(self.received_at, item.promised(), item.statutory())?);
                 self.accepted_at = Some(self.received_at);
                 self.deemed_accepted = true;
             }
@@ -559,23 +555,10 @@ impl Case {
                 self.concluded_at = Some(at);
             }
             Effect::Suspend(reason) => self.clock_mut()?.suspend(reason, at)?,
-            Effect::Resume => {
-                let clock = self.clock_mut()?;
-                clock.resume(at)?;
-                clock.prepare(ctx.calendar());
-            }
-            Effect::Extend(days) => {
-                let clock = self.clock_mut()?;
-                clock.extend(days, at)?;
-                clock.prepare(ctx.calendar());
-            }
+            Effect::Resume => self.clock_mut()?.resume(at)?,
+            Effect::Extend(days) => self.clock_mut()?.extend(days, at)?,
             Effect::StopClock => {
-                let clock = self.clock_mut()?;
-                let running = clock.current_suspension().is_some();
-                clock.stop(at)?;
-                if running {
-                    clock.prepare(ctx.calendar());
-                }
+                self.clock_mut()?.stop(at)?;
                 if next.is_concluded() {
                     self.concluded_at = Some(at);
                 }
@@ -596,10 +579,12 @@ impl Case {
     }
 
     /// Works out once what the case's clock needs of `cal`, so that later
-    /// readings on the same calendar are quicker; answers are the same
-    /// either way. [`apply`](Case::apply) and [`replay`](Case::replay) do
-    /// this on the context's calendar already: call it after decoding a
-    /// stored case that will be read many times (a sweep, a dashboard).
+    /// readings on the same calendar are quicker (about a third of the
+    /// work); answers are the same either way. Call it on a case that will
+    /// be read many times before its next event (a case loaded for a
+    /// supervision sweep or a dashboard), after [`replay`](Case::replay),
+    /// decoding or [`apply`](Case::apply), none of which does it, as it
+    /// costs about as much as a few readings.
     ///
     /// # Example
     ///

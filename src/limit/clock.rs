@@ -820,12 +820,15 @@ impl LegalClock {
         Ok(c)
     }
 
-    /// Works out, once, what the clock's start and its ended suspensions
-    /// come to on `cal`, so that later readings on the same calendar (the
-    /// same value or a clone of it) skip that work. Readings give the same
-    /// answers with or without it. [`Case`](crate::case::Case) does this as
-    /// it applies commands; call it after decoding a clock that will be read
-    /// many times. Nothing is kept when the start is outside the calendar.
+    /// Works out, once, what the clock's start, its ended suspensions and
+    /// (while none is running) its deadlines come to on `cal`, so that later
+    /// readings on the same calendar (the same value or a clone of it) skip
+    /// that work. Readings give the same
+    /// answers with or without it; a record added later is never missed (the
+    /// memo is then used only for what it still covers). Call it on a clock
+    /// that will be read many times before its next record
+    /// ([`Case::prepare`](crate::case::Case::prepare) does it for a case).
+    /// Nothing is kept when the start is outside the calendar.
     ///
     /// # Example
     ///
