@@ -411,10 +411,6 @@ impl<'a> Probe<'a> {
         self.cal.day_index(date).ok().map(|i| Probe::rank(self.cal, i))
     }
 
-    fn working_days(&mut self) -> u64 {
-        self.cal.working_day_count()
-    }
-
     #[inline]
     fn today(&mut self) -> Option<Rank> {
         let (cal, now) = (self.cal, self.now);
@@ -439,7 +435,7 @@ impl<'a> Probe<'a> {
         }
         // The result is the working day of rank `through + n`.
         let target = u64::from(rank.through) + u64::from(n);
-        if target > self.working_days() {
+        if target > self.cal.working_day_count() {
             return None;
         }
         Some(match self.today() {
@@ -497,7 +493,7 @@ impl<'a> Probe<'a> {
         let (whole, rest) = (target / day, target % day);
         // The index of the working day the count ends on.
         let k = if rest == 0 { whole.wrapping_sub(1) } else { whole };
-        k < self.working_days()
+        k < self.cal.working_day_count()
     }
 
     /// Whether the trigger may be met by `now`; false only when it is

@@ -297,7 +297,7 @@ impl Rule {
 /// assert_eq!(serde_json::from_str::<EscalationPolicy>(&json)?, policy);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPolicy", into = "RawPolicy")]
 pub struct EscalationPolicy {
@@ -307,15 +307,15 @@ pub struct EscalationPolicy {
     masks: RuleMasks,
 }
 
-impl PartialEq for RuleMasks {
-    /// Always: masks are derived from the rules, which are compared beside
-    /// them (two equal policies may keep their ids' text apart).
-    fn eq(&self, _: &RuleMasks) -> bool {
-        true
+impl PartialEq for EscalationPolicy {
+    /// The rules and meetings; the masks follow from the rules (two equal
+    /// policies may keep their ids' text apart).
+    fn eq(&self, other: &EscalationPolicy) -> bool {
+        self.rules == other.rules && self.meetings == other.meetings
     }
 }
 
-impl Eq for RuleMasks {}
+impl Eq for EscalationPolicy {}
 
 /// The first 64 rules of a policy as bit masks (bit `i` for rule `i`): the
 /// rules of each action and the rules watching each kind of subject. An

@@ -328,21 +328,14 @@ impl std::hash::Hash for LegalClock {
 struct Memo {
     /// The calendar the facts hold on.
     cal: WorkCalendar,
-    /// The start day's index.
-    start: usize,
-    /// Working seconds up to the start.
-    w_start: u64,
+    /// The start, the counted suspensions and (with `fixed`) the extension
+    /// granted by the latest record.
+    counted: Counts,
     /// How many suspensions are counted: the first `closed`, all ended.
     closed: usize,
     /// Readings at or after this instant may use the memo: the end of the
     /// last counted suspension, or the start.
     valid_from: DateTime<FixedOffset>,
-    /// Working days in (S, R] of the counted suspensions.
-    suspended_days: u32,
-    /// Calendar days in (S, R] of the counted suspensions.
-    suspended_natural_days: usize,
-    /// Working seconds of the counted suspensions.
-    suspended_seconds: u64,
     /// The deadlines as of the latest record, when no suspension was
     /// running then: they hold until something new is recorded.
     fixed: Option<Fixed>,
@@ -350,8 +343,6 @@ struct Memo {
     fixed_from: DateTime<FixedOffset>,
     /// How many extensions `fixed` counts.
     extensions: usize,
-    /// The working days they add.
-    extension: u32,
 }
 
 /// A clock's deadlines as its counts settle them: the due instants, the
@@ -368,7 +359,7 @@ struct Fixed {
 impl fmt::Debug for Memo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Memo")
-            .field("start", &self.start)
+            .field("start", &self.counted.start)
             .field("closed", &self.closed)
             .finish_non_exhaustive()
     }
@@ -786,17 +777,9 @@ impl LegalClock {
     #[inline]
     fn counts(&self, cal: &WorkCalendar, at: DateTime<FixedOffset>) -> Result<Counts, LimitError> {
         let (mut c, counted) = match &self.memo {
-            Some(m) if at >= m.valid_from && m.cal.same_as(cal) => (
-                Counts {
-                    start: m.start,
-                    w_start: m.w_start,
-                    suspended_days: m.suspended_days,
-                    suspended_natural_days: m.suspended_natural_days,
-                    suspended_seconds: m.suspended_seconds,
-                    extension: 0,
-                },
-                m.closed,
-            ),
+            Some(m) if at >= m.valid_from && m.cal.same_as(cal) => {
+                (Counts { extension: 0, ..m.counted }, m.closed)
+            }
             _ => {
                 let started = cal.moment(&self.started);
                 let c = Counts {
@@ -855,17 +838,19 @@ impl LegalClock {
                 match (cal.start_index(&started), cal.working_seconds_at(&started)) {
                     (Ok(start), Ok(w_start)) => Some(Memo {
                         cal: cal.clone(),
-                        start,
-                        w_start,
+                        counted: Counts {
+                            start,
+                            w_start,
+                            suspended_days: 0,
+                            suspended_natural_days: 0,
+                            suspended_seconds: 0,
+                            extension: 0,
+                        },
                         closed: 0,
                         valid_from: self.started,
-                        suspended_days: 0,
-                        suspended_natural_days: 0,
-                        suspended_seconds: 0,
                         fixed: None,
                         fixed_from: self.started,
                         extensions: 0,
-                        extension: 0,
                     }),
                     _ => None,
                 }
@@ -873,20 +858,11 @@ impl LegalClock {
         };
         let Some(mut m) = fresh else { return };
         while let Some(Suspension { start, end: Some(end), .. }) = self.suspensions.get(m.closed) {
-            let mut c = Counts {
-                start: m.start,
-                w_start: m.w_start,
-                suspended_days: m.suspended_days,
-                suspended_natural_days: m.suspended_natural_days,
-                suspended_seconds: m.suspended_seconds,
-                extension: 0,
-            };
+            let mut c = m.counted;
             if c.add_suspension(cal, *start, *end).is_err() {
                 break;
             }
-            m.suspended_days = c.suspended_days;
-            m.suspended_natural_days = c.suspended_natural_days;
-            m.suspended_seconds = c.suspended_seconds;
+            m.counted = c;
             m.valid_from = *end;
             m.closed += 1;
         }
@@ -894,19 +870,12 @@ impl LegalClock {
         // record.
         m.fixed = None;
         if m.closed == self.suspensions.len() {
-            let c = Counts {
-                start: m.start,
-                w_start: m.w_start,
-                suspended_days: m.suspended_days,
-                suspended_natural_days: m.suspended_natural_days,
-                suspended_seconds: m.suspended_seconds,
-                extension: self.extension_days_at(self.last),
-            };
+            let c = Counts { extension: self.extension_days_at(self.last), ..m.counted };
             if let Ok(fixed) = self.fixed(cal, &c) {
                 m.fixed = Some(fixed);
                 m.fixed_from = self.last;
                 m.extensions = self.extensions.len();
-                m.extension = c.extension;
+                m.counted = c;
             }
         }
         self.memo = Some(m);
@@ -998,17 +967,7 @@ impl LegalClock {
         {
             return None;
         }
-        Some((
-            Counts {
-                start: m.start,
-                w_start: m.w_start,
-                suspended_days: m.suspended_days,
-                suspended_natural_days: m.suspended_natural_days,
-                suspended_seconds: m.suspended_seconds,
-                extension: m.extension,
-            },
-            fixed,
-        ))
+        Some((m.counted, fixed))
     }
 
     /// Reads the clock at `now`: both deadlines, time used and left, and the
@@ -1136,6 +1095,7 @@ impl LegalClock {
 }
 
 /// The counts behind a clock's deadlines and readings at one instant.
+#[derive(Debug, Clone, Copy)]
 struct Counts {
     /// The start day, as a calendar day index.
     start: usize,

@@ -869,3 +869,39 @@ fn a_suspension_near_a_threshold_fires_nothing() {
         );
     }
 }
+
+/// Outside the calendar's years a sweep fails as observing does, with the
+/// same typed error, prepared or not; and a case prepared on a calendar
+/// that does not cover its start keeps nothing and reads as before.
+#[test]
+fn a_sweep_outside_the_calendar_fails_as_observing_does() {
+    let cal = WorkCalendar::china();
+    let item = licence(5, 20);
+    let ctx = CaseContext::new(&item, &cal);
+    let mut case = monday_case(&ctx);
+    let policy = EscalationPolicy::default();
+    let late = at("2027-03-02T09:00:00+08:00");
+    let want = case.observe(&cal, late).unwrap_err();
+    assert_eq!(policy.sweep(&cal, late).observe(&case).unwrap_err(), want);
+    case.prepare(&cal);
+    assert_eq!(policy.sweep(&cal, late).observe(&case).unwrap_err(), want);
+    let mut out = Vec::new();
+    let err = policy.sweep(&cal, late).check_into(&case, &SupervisionLog::new(), &mut out);
+    assert_eq!(err.unwrap_err(), want);
+    assert!(out.is_empty());
+    assert!(want.to_string().contains("2027"), "{want}");
+
+    // A calendar of 2027 only does not cover the start: nothing is kept.
+    let only_2027 = WorkCalendar::builder(2027..=2027).build().unwrap();
+    let mut elsewhere = monday_case(&ctx);
+    elsewhere.prepare(&only_2027);
+    let now = at("2026-03-05T09:00:00+08:00");
+    assert_eq!(
+        elsewhere.observe(&cal, now).unwrap(),
+        monday_case(&ctx).observe(&cal, now).unwrap()
+    );
+    assert_eq!(
+        elsewhere.observe(&only_2027, now).unwrap_err(),
+        monday_case(&ctx).observe(&only_2027, now).unwrap_err()
+    );
+}
