@@ -20,6 +20,10 @@
 //! (Tuesday 15 September, 10:30), recorded; cases accepted since have an
 //! empty log. So the sweep fires what became due in the last day, and checks
 //! everything else against the log, as a host's recurring sweep does.
+//! Cases and logs are loaded as a host loads them for repeated sweeps:
+//! each case prepared on the calendar ([`Case::prepare`]) and each log for
+//! the policy ([`SupervisionLog::prepare`]); the naive sweep reads the
+//! notices of each log.
 //!
 //! The histories come from a tiny xorshift generator with a fixed seed, so
 //! every run times the same cases: five items of 3 to 20 promised working
@@ -30,9 +34,10 @@
 //! start of handling, up to two suspensions (a correction or an allowed
 //! special procedure; the last may still run at `now`) and sometimes an
 //! extension, each history cut at `now`. One instant in five is stored in
-//! UTC rather than in China Standard Time. A [`Case`] is about 256 bytes plus
-//! its clock's records, so the batch takes a few hundred megabytes; building
-//! and checking it takes several seconds.
+//! UTC rather than in China Standard Time. A [`Case`] is about 400 bytes
+//! (its prepared clock's memo included) plus its clock's records, so the
+//! batch takes a few hundred megabytes; building and checking it takes
+//! several seconds.
 //!
 //! Everything is checked before timing: every history replays to an open,
 //! accepted case; the naive sweep gives exactly shenpi's notices (rule,
@@ -598,6 +603,8 @@ impl Sweep {
                 counts[action_index(notice.action)] += 1;
             }
             expected.push(u8::try_from(notices.len()).expect("a few notices"));
+            // Loaded for the sweep: prepared once for the policy.
+            log.prepare(&policy);
             cases.push(case);
             logs.push(log);
         }

@@ -1,7 +1,10 @@
+use std::fmt;
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use super::policy::RuleMasks;
+use super::policy::{PolicyInner, RuleMasks};
 use super::{Action, EscalationError, EscalationPolicy, Level, Rule, RuleId, SubjectKind, Trigger};
 use crate::calendar::{Point, WorkCalendar};
 use crate::limit::{ClockReading, Deadline};
@@ -147,10 +150,58 @@ pub struct Notice {
 ///
 /// See [`EscalationPolicy::evaluate`].
 #[doc = include_str!("../../docs/json/supervision_log.md")]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SupervisionLog {
     notices: Vec<Notice>,
+    /// Which rules of one policy fired in the latest cycle, worked out by
+    /// [`SupervisionLog::prepare`]; not part of the log's value.
+    #[serde(skip)]
+    memo: Option<LogMemo>,
+}
+
+impl PartialEq for SupervisionLog {
+    /// The notices; the memo is not part of the value.
+    fn eq(&self, other: &SupervisionLog) -> bool {
+        self.notices == other.notices
+    }
+}
+
+impl Eq for SupervisionLog {}
+
+/// The latest cycle of a log and which of a policy's first 64 rules fired
+/// in it, kept up to date as notices are recorded.
+#[derive(Clone)]
+struct LogMemo {
+    /// The policy the bits index (kept alive, compared by address).
+    policy: Arc<PolicyInner>,
+    /// The highest cycle of any notice (0 for an empty log).
+    cycle: u32,
+    /// Bit `i` when rule `i` fired in `cycle`.
+    fired: u64,
+}
+
+impl fmt::Debug for LogMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LogMemo")
+            .field("cycle", &self.cycle)
+            .field("fired", &format_args!("{:#x}", self.fired))
+            .finish_non_exhaustive()
+    }
+}
+
+impl LogMemo {
+    /// Counts `notice` in.
+    fn add(&mut self, notice: &Notice) {
+        if notice.cycle > self.cycle {
+            (self.cycle, self.fired) = (notice.cycle, 0);
+        }
+        if notice.cycle == self.cycle {
+            if let Some(i) = rule_index(&self.policy.rules, &self.policy.masks, notice) {
+                self.fired |= 1 << i;
+            }
+        }
+    }
 }
 
 impl SupervisionLog {
@@ -160,8 +211,72 @@ impl SupervisionLog {
     }
 
     /// Records notices (as [`EscalationPolicy::evaluate`] returned them).
+    /// A prepared log stays prepared.
     pub fn record<I: IntoIterator<Item = Notice>>(&mut self, notices: I) {
+        let from = self.notices.len();
         self.notices.extend(notices);
+        if let Some(memo) = &mut self.memo {
+            for notice in &self.notices[from..] {
+                memo.add(notice);
+            }
+        }
+    }
+
+    /// Works out once which of `policy`'s rules the log shows fired in its
+    /// latest cycle, so that evaluations against `policy` (or a clone of
+    /// it) read that instead of the notices. Evaluations give the same
+    /// answers with or without it, and [`record`](Self::record) keeps it
+    /// up to date. Call it on a log loaded for a sweep, beside
+    /// [`Case::prepare`](crate::case::Case::prepare); a log prepared for
+    /// one policy is read in full against any other.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::escalation::{EscalationPolicy, Observation, SubjectKind, SupervisionLog};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let policy = EscalationPolicy::default();
+    /// let mut ticket = Observation::new(SubjectKind::Ticket, at("2026-03-02T09:00:00+08:00"));
+    /// ticket.feedback_due = Some(at("2026-03-05T17:30:00+08:00"));
+    /// let mut log = SupervisionLog::new();
+    /// log.prepare(&policy);
+    /// log.record(policy.evaluate(&ticket, &log, &cal, at("2026-03-06T09:00:00+08:00"))?);
+    /// // Prepared or not, the reminder is not given twice.
+    /// assert!(policy.evaluate(&ticket, &log, &cal, at("2026-03-06T10:00:00+08:00"))?.is_empty());
+    /// assert_eq!(log, SupervisionLog::from_notices(log.notices().to_vec()));
+    /// # Ok::<(), shenpi::escalation::EscalationError>(())
+    /// ```
+    pub fn prepare(&mut self, policy: &EscalationPolicy) {
+        let mut memo = LogMemo { policy: Arc::clone(policy.shared()), cycle: 0, fired: 0 };
+        for notice in &self.notices {
+            memo.add(notice);
+        }
+        self.memo = Some(memo);
+    }
+
+    /// A log of `notices`, in the order given.
+    pub fn from_notices(notices: Vec<Notice>) -> SupervisionLog {
+        SupervisionLog { notices, memo: None }
+    }
+
+    /// The rules of `policy` among `among` that the memo says fired in
+    /// `cycle`, when it knows.
+    #[inline]
+    fn memo_fired(&self, policy: &EscalationPolicy, cycle: u32, among: u64) -> Option<u64> {
+        let memo = self.memo.as_ref()?;
+        if !Arc::ptr_eq(&memo.policy, policy.shared()) {
+            return None;
+        }
+        match cycle.cmp(&memo.cycle) {
+            std::cmp::Ordering::Equal => Some(memo.fired & among),
+            // No notice is of a later cycle than the memo's.
+            std::cmp::Ordering::Greater => Some(0),
+            std::cmp::Ordering::Less => None,
+        }
     }
 
     /// Every notice, in the order recorded.
@@ -306,10 +421,7 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// Of the rules in `among` (a bit per index into `rules`, at most 64
 /// rules), those that `log` shows fired in `cycle`: one pass over the log,
-/// stopping once every rule asked about is found. A notice is first tried
-/// against the rules with its action (the rule that gave it, as a rule
-/// keeps its action; its id shares the rule's text, so one pointer
-/// comparison finds it), then against the others.
+/// stopping once every rule asked about is found.
 fn fired_among(
     rules: &[Rule],
     masks: &RuleMasks,
@@ -317,7 +429,6 @@ fn fired_among(
     cycle: u32,
     among: u64,
 ) -> u64 {
-    let all = if rules.len() >= 64 { u64::MAX } else { (1u64 << rules.len()) - 1 };
     let mut unknown = among;
     let mut fired = 0;
     for notice in &log.notices {
@@ -327,32 +438,35 @@ fn fired_among(
         if notice.cycle != cycle {
             continue;
         }
-        // Usually a clone of the rule's own id, among the rules with its
-        // action: one address comparison.
-        let likely = masks.by_action[notice.action as usize];
-        let at = notice.rule.text_at();
-        let mut bits = likely;
-        let mut found = 64;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if masks.id_at[i] == at {
-                found = i;
-                break;
-            }
+        if let Some(i) = rule_index(rules, masks, notice) {
+            fired |= unknown & (1 << i);
+            unknown &= !(1 << i);
         }
-        if found == 64 {
-            // Rule ids are unique in a policy: at most one matches.
-            let id = notice.rule.as_str();
-            match first_same(rules, likely, id).or_else(|| first_same(rules, all & !likely, id)) {
-                Some(i) => found = i,
-                None => continue,
-            }
-        }
-        fired |= unknown & (1 << found);
-        unknown &= !(1 << found);
     }
     fired
+}
+
+/// The index of the rule among the first 64 of `rules` that gave
+/// `notice`, by its id. It is first tried against the rules with its
+/// action (the rule that gave it, as a rule keeps its action; its id
+/// shares the rule's text, so one address comparison finds it), then
+/// against the others.
+#[inline]
+fn rule_index(rules: &[Rule], masks: &RuleMasks, notice: &Notice) -> Option<usize> {
+    let likely = masks.by_action[notice.action as usize];
+    let at = notice.rule.text_at();
+    let mut bits = likely;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if masks.id_at[i] == at {
+            return Some(i);
+        }
+    }
+    // Rule ids are unique in a policy: at most one matches.
+    let all = if rules.len() >= 64 { u64::MAX } else { (1u64 << rules.len()) - 1 };
+    let id = notice.rule.as_str();
+    first_same(rules, likely, id).or_else(|| first_same(rules, all & !likely, id))
 }
 
 /// The first rule among `bits` whose id is `id`.
@@ -394,12 +508,6 @@ struct Probe<'a> {
 impl<'a> Probe<'a> {
     fn new(cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Probe<'a> {
         Probe { cal, now, today: None, due: [None; 2] }
-    }
-
-    /// A probe at the instant of `point`, its day's rank known.
-    fn at_point(cal: &'a WorkCalendar, point: &Point) -> Probe<'a> {
-        let today = point.start.map(|i| Probe::rank(cal, i));
-        Probe { cal, now: point.at, today: Some(today), due: [None; 2] }
     }
 
     fn rank(cal: &WorkCalendar, i: usize) -> Rank {
@@ -679,7 +787,11 @@ impl EscalationPolicy {
         // an error, so it needs no exact instant.
         let masks = self.masks();
         let watching = masks.by_kind[obs.kind as usize];
-        let mut pending = watching & !fired_among(rules, masks, log, obs.cycle, watching);
+        let fired = match log.memo_fired(self, obs.cycle, watching) {
+            Some(fired) => fired,
+            None => fired_among(rules, masks, log, obs.cycle, watching),
+        };
+        let mut pending = watching & !fired;
         let start = out.len();
         while pending != 0 {
             let i = pending.trailing_zeros() as usize;
@@ -797,7 +909,11 @@ impl EscalationPolicy {
 /// (电子监察) over a host's open work. It works out once what every subject
 /// asks of the calendar at `now`, so each subject costs only its own part;
 /// it answers exactly as [`Supervised::observe`] and
-/// [`EscalationPolicy::evaluate_into`] at the same instant do.
+/// [`EscalationPolicy::evaluate_into`] at the same instant do. Subjects
+/// and logs loaded for repeated sweeps are best prepared once
+/// ([`Case::prepare`](crate::case::Case::prepare),
+/// [`SupervisionLog::prepare`]): each subject then costs a few table
+/// look-ups and bit operations.
 ///
 /// # Example
 ///
@@ -823,6 +939,8 @@ pub struct Sweep<'a> {
     policy: &'a EscalationPolicy,
     cal: &'a WorkCalendar,
     point: Point,
+    /// Where the day of `now` stands among the working days, when covered.
+    today: Option<Rank>,
 }
 
 impl EscalationPolicy {
@@ -832,7 +950,9 @@ impl EscalationPolicy {
     ///
     /// See [`Sweep`].
     pub fn sweep<'a>(&'a self, cal: &'a WorkCalendar, now: DateTime<FixedOffset>) -> Sweep<'a> {
-        Sweep { policy: self, cal, point: cal.point(&now) }
+        let point = cal.point(&now);
+        let today = point.start.map(|i| Probe::rank(cal, i));
+        Sweep { policy: self, cal, point, today }
     }
 }
 
@@ -885,7 +1005,9 @@ impl<'a> Sweep<'a> {
         log: &SupervisionLog,
         out: &mut Vec<Notice>,
     ) -> Result<(), EscalationError> {
-        self.policy.evaluate_with(obs, log, Probe::at_point(self.cal, &self.point), out)
+        let probe =
+            Probe { cal: self.cal, now: self.point.at, today: Some(self.today), due: [None; 2] };
+        self.policy.evaluate_with(obs, log, probe, out)
     }
 
     /// Observes `subject` and appends the notices due for it to `out`: the
@@ -956,5 +1078,42 @@ mod tests {
             }
         }
         assert!(checked.1 > 0, "some evaluations run past the calendar: {checked:?}");
+    }
+
+    /// A prepared log answers from its memo for the policy it was
+    /// prepared for (and its clones), keeps it up to date as notices are
+    /// recorded, and leaves any other policy to read the notices.
+    #[test]
+    fn a_prepared_log_answers_from_its_memo() {
+        let cal = WorkCalendar::china();
+        let at = |s| DateTime::parse_from_rfc3339(s).expect("a valid instant");
+        let policy = EscalationPolicy::default();
+        let clone = policy.clone();
+        let twin = EscalationPolicy::new(policy.rules().to_vec(), *policy.meetings())
+            .expect("the default rules are valid");
+        let mut obs = Observation::new(SubjectKind::Ticket, at("2026-03-02T09:00:00+08:00"));
+        obs.feedback_due = Some(at("2026-03-05T17:30:00+08:00"));
+        let mut log = SupervisionLog::new();
+        log.prepare(&policy);
+        let all = u64::MAX;
+        assert_eq!(log.memo_fired(&clone, 0, all), Some(0));
+        assert_eq!(log.memo_fired(&twin, 0, all), None);
+        let now = at("2026-03-06T09:00:00+08:00");
+        log.record(policy.evaluate(&obs, &log, &cal, now).expect("covered"));
+        let late = policy.rules().iter().position(|r| r.id().as_str() == "feedback-late");
+        let late = late.expect("the default policy reminds of late feedback");
+        assert_eq!(log.memo_fired(&policy, 0, all), Some(1 << late));
+        // A later cycle starts afresh; an earlier one is read in full.
+        obs.cycle = 1;
+        assert_eq!(log.memo_fired(&policy, 1, all), Some(0));
+        log.record(policy.evaluate(&obs, &log, &cal, now).expect("covered"));
+        assert_eq!(log.memo_fired(&policy, 1, all), Some(1 << late));
+        assert_eq!(log.memo_fired(&policy, 0, all), None);
+        assert_eq!(fired_among(policy.rules(), policy.masks(), &log, 0, all), 1 << late);
+        // Decoded, a log is not prepared.
+        let json = serde_json::to_string(&log).expect("a log encodes");
+        let back: SupervisionLog = serde_json::from_str(&json).expect("and decodes");
+        assert_eq!(back, log);
+        assert_eq!(back.memo_fired(&policy, 1, all), None);
     }
 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -297,21 +298,39 @@ impl Rule {
 /// assert_eq!(serde_json::from_str::<EscalationPolicy>(&json)?, policy);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPolicy", into = "RawPolicy")]
 pub struct EscalationPolicy {
-    rules: Vec<Rule>,
-    meetings: Meetings,
+    /// Shared by clones, which are cheap; a prepared
+    /// [`SupervisionLog`](super::SupervisionLog) knows its policy by it.
+    inner: Arc<PolicyInner>,
+}
+
+/// A policy's rules, meetings and look-up masks.
+pub(super) struct PolicyInner {
+    pub(super) rules: Vec<Rule>,
+    pub(super) meetings: Meetings,
     /// Derived from `rules`.
-    masks: RuleMasks,
+    pub(super) masks: RuleMasks,
+}
+
+impl fmt::Debug for EscalationPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EscalationPolicy")
+            .field("rules", &self.inner.rules)
+            .field("meetings", &self.inner.meetings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PartialEq for EscalationPolicy {
     /// The rules and meetings; the masks follow from the rules (two equal
     /// policies may keep their ids' text apart).
     fn eq(&self, other: &EscalationPolicy) -> bool {
-        self.rules == other.rules && self.meetings == other.meetings
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (self.inner.rules == other.inner.rules
+                && self.inner.meetings == other.inner.meetings)
     }
 }
 
@@ -402,8 +421,8 @@ impl From<EscalationPolicy> for RawPolicy {
     fn from(p: EscalationPolicy) -> Self {
         RawPolicy {
             rules: p
-                .rules
-                .into_iter()
+                .rules()
+                .iter()
                 .map(|r| RawRule {
                     id: r.id.0.to_string(),
                     trigger: r.trigger,
@@ -412,7 +431,7 @@ impl From<EscalationPolicy> for RawPolicy {
                     subjects: r.subjects.to_set(),
                 })
                 .collect(),
-            meetings: p.meetings,
+            meetings: p.inner.meetings,
         }
     }
 }
@@ -502,22 +521,27 @@ impl EscalationPolicy {
                 }
             }
         }
-        EscalationPolicy { rules, meetings, masks }
+        EscalationPolicy { inner: Arc::new(PolicyInner { rules, meetings, masks }) }
     }
 
     /// The first 64 rules as bit masks by action and by subject kind.
     pub(super) fn masks(&self) -> &RuleMasks {
-        &self.masks
+        &self.inner.masks
+    }
+
+    /// What the policy's clones share, by which a prepared log knows it.
+    pub(super) fn shared(&self) -> &Arc<PolicyInner> {
+        &self.inner
     }
 
     /// The rules, in the order given.
     pub fn rules(&self) -> &[Rule] {
-        &self.rules
+        &self.inner.rules
     }
 
     /// The meetings referrals go to.
     pub fn meetings(&self) -> &Meetings {
-        &self.meetings
+        &self.inner.meetings
     }
 }
 

@@ -65,6 +65,9 @@ fn names(rules: &BTreeSet<RuleId>) -> String {
 ///
 /// - evaluation is idempotent: the same notices twice, and nothing once
 ///   they are recorded;
+/// - a log prepared for the policy ([`SupervisionLog::prepare`]) and kept
+///   up to date by recording gives the same notices as the log read in
+///   full;
 /// - no notice is due after the instant it is evaluated at, belongs to
 ///   another cycle, or fires twice in a cycle;
 /// - `next_due` is exact: it is later than `now`, nothing is due a second
@@ -91,6 +94,9 @@ pub fn check_escalation_laws<S: Supervised>(
 ) -> Result<SupervisionLog, Violation> {
     let m = Machine::Escalation;
     let mut log = SupervisionLog::new();
+    // The same log, prepared for the policy from the start.
+    let mut prepared = SupervisionLog::new();
+    prepared.prepare(policy);
     let empty = SupervisionLog::new();
     for (i, (at, subject)) in life.iter().enumerate() {
         let end = life.get(i + 1).map_or(until, |(next, _)| *next);
@@ -117,6 +123,17 @@ pub fn check_escalation_laws<S: Supervised>(
                     ));
                 }
                 break;
+            }
+            let from_prepared = got!(evaluate(&prepared));
+            if from_prepared != notices {
+                return Err(broken(
+                    m,
+                    Law::PreparedLogAgrees,
+                    None,
+                    Some(now),
+                    names(&rules(&notices)),
+                    format!("{} from the prepared log", names(&rules(&from_prepared))),
+                ));
             }
             let again = got!(evaluate(&log));
             if again != notices {
@@ -171,6 +188,7 @@ pub fn check_escalation_laws<S: Supervised>(
                 }
             }
             due_before = Some((now, fresh));
+            prepared.record(notices.iter().cloned());
             log.record(notices);
             let after = got!(evaluate(&log));
             if !after.is_empty() {

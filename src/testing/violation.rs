@@ -98,6 +98,9 @@ pub enum Law {
     /// Evaluating twice gives the same notices, and nothing once they are
     /// recorded.
     EvaluationIdempotent,
+    /// A log prepared for the policy gives the same notices as the same
+    /// log read in full.
+    PreparedLogAgrees,
     /// No notice is due after the instant it is evaluated at, and none fires
     /// twice in a cycle.
     NeverEarlyNeverTwice,
@@ -141,6 +144,7 @@ impl fmt::Display for Law {
                 "a feedback deadline is never on a day before its cycle began"
             }
             Law::EvaluationIdempotent => "evaluation is idempotent",
+            Law::PreparedLogAgrees => "a prepared log gives what the log read in full gives",
             Law::NeverEarlyNeverTwice => "no notice fires early or twice in a cycle",
             Law::NextDueExact => "next_due is exact",
             Law::LevelsMonotone => "a rule due stays due as now moves on: levels only climb",

@@ -31,8 +31,8 @@ use shenpi::calendar::WorkCalendar;
 use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId, Decision};
 use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
 use shenpi::escalation::{
-    Action, Cadence, EscalationPolicy, Level, Meetings, Observation, Rule, RuleId, SubjectKind,
-    Supervised, SupervisionLog, Trigger,
+    Action, Cadence, EscalationPolicy, Level, Meetings, Notice, Observation, Rule, RuleId,
+    SubjectKind, Supervised, SupervisionLog, Trigger,
 };
 use shenpi::limit::{Deadline, SpecialProcedure, SuspensionKind, TimeLimit};
 use shenpi::machine::{Actor, ActorId, Role};
@@ -574,5 +574,89 @@ proptest! {
         let now = suspended + TimeDelta::seconds(after);
         let obs = case.observe(cal, now).unwrap();
         prop_assert_eq!(policy().evaluate(&obs, &log, cal, now).unwrap(), []);
+    }
+}
+
+/// A notice as a host may have stored it: given by one of the default
+/// policy's rules or by a rule no policy here has, its id shared with the
+/// rule's or decoded apart from it, in one of three cycles, and with its
+/// rule's action or (a log edited by hand) another.
+#[derive(Debug, Clone)]
+struct Stored {
+    rule: usize,
+    shared: bool,
+    cycle: u32,
+    action: Option<usize>,
+}
+
+fn stored() -> impl Strategy<Value = Stored> {
+    (0usize..14, any::<bool>(), 0u32..3, proptest::option::of(0usize..Action::ALL.len()))
+        .prop_map(|(rule, shared, cycle, action)| Stored { rule, shared, cycle, action })
+}
+
+impl Stored {
+    fn notice(&self, at: DateTime<FixedOffset>) -> Notice {
+        let rules = policy().rules();
+        let (id, action) = match rules.get(self.rule) {
+            Some(rule) => (rule.id().as_str().to_owned(), rule.action()),
+            None => (format!("local-rule-{}", self.rule), Action::Prompt),
+        };
+        let action = self.action.map_or(action, |a| Action::ALL[a]);
+        let json = serde_json::json!({
+            "rule": id, "level": "handler", "action": action, "cycle": self.cycle,
+            "due_at": at, "meeting": null,
+        });
+        let mut notice: Notice = serde_json::from_value(json).unwrap();
+        if let (true, Some(rule)) = (self.shared, rules.get(self.rule)) {
+            notice.rule = rule.id().clone();
+        }
+        notice
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Law 8: a log prepared for a policy answers as its notices read in
+    /// full, whatever they are, whichever policy it was prepared for and
+    /// whichever evaluates it, with notices recorded before and after it
+    /// was prepared.
+    #[test]
+    fn prepared_logs_answer_as_read_in_full(
+        spec in case_spec(),
+        after in 0i64..60 * DAY,
+        stored in proptest::collection::vec(stored(), 0..12),
+        split in 0usize..13,
+        cycle in 0u32..4,
+        visits in 0u32..4,
+    ) {
+        let cal = china();
+        let item = spec.item();
+        let ctx = CaseContext::new(&item, cal);
+        let case = spec.case(&ctx);
+        let now = spec.accepted + TimeDelta::seconds(after);
+        let mut obs = case.observe(cal, now).unwrap();
+        (obs.cycle, obs.visits) = (cycle, visits);
+        let notices: Vec<Notice> = stored.iter().map(|s| s.notice(spec.accepted)).collect();
+        let plain = SupervisionLog::from_notices(notices.clone());
+        // The same rules apart: an equal policy that shares nothing with
+        // the default one but its rules' ids.
+        let twin = EscalationPolicy::new(policy().rules().to_vec(), *policy().meetings()).unwrap();
+        prop_assert_eq!(&twin, policy());
+        let split = split.min(notices.len());
+        for prepared_for in [policy(), &twin] {
+            let mut log = SupervisionLog::new();
+            log.record(notices[..split].iter().cloned());
+            log.prepare(prepared_for);
+            log.record(notices[split..].iter().cloned());
+            prop_assert_eq!(&log, &plain);
+            for evaluating in [policy(), &twin] {
+                let expected = evaluating.evaluate(&obs, &plain, cal, now).unwrap();
+                prop_assert_eq!(&evaluating.evaluate(&obs, &log, cal, now).unwrap(), &expected);
+                let mut swept = Vec::new();
+                evaluating.sweep(cal, now).evaluate_into(&obs, &log, &mut swept).unwrap();
+                prop_assert_eq!(&swept, &expected);
+            }
+        }
     }
 }
