@@ -84,6 +84,17 @@ pub enum EscalationError {
         /// What is wrong.
         fault: &'static str,
     },
+    /// A run step observed with a case other than the one handling it.
+    #[error("step {step} is handled in case {handling}, not in case {given}")]
+    #[non_exhaustive]
+    CaseMismatch {
+        /// The step.
+        step: crate::graph::StepId,
+        /// The case the run records for it.
+        handling: crate::case::CaseId,
+        /// The case given.
+        given: crate::case::CaseId,
+    },
     /// A calendar operation failed (a date outside the covered years).
     #[error(transparent)]
     Calendar(#[from] CalendarError),

@@ -39,7 +39,11 @@ impl Supervised for Case {
 }
 
 /// One step of a graph run, watched like a case: a step in progress has a
-/// clock from its start with its limit as both deadlines.
+/// clock from its start with its limit as both deadlines. Given the case
+/// handling the step ([`RunStep::with_case`]), the step's clock also stands
+/// still while that case's clock is suspended (a correction, an expert
+/// review: DOMAIN §2), takes its extensions, and stops when it stops, so a
+/// step is never carded for time its case does not count.
 ///
 /// # Example
 ///
@@ -80,12 +84,113 @@ pub struct RunStep<'a> {
     graph: &'a ApprovalGraph,
     run: &'a GraphRun,
     step: &'a StepId,
+    case: Option<&'a Case>,
 }
 
 impl<'a> RunStep<'a> {
     /// The step `step` of `run`.
     pub fn new(graph: &'a ApprovalGraph, run: &'a GraphRun, step: &'a StepId) -> RunStep<'a> {
-        RunStep { graph, run, step }
+        RunStep { graph, run, step, case: None }
+    }
+
+    /// The same step, with the case handling it: while the step is in
+    /// progress its clock follows the case's suspensions, extensions and
+    /// stop (those after the step started; an extension granted earlier
+    /// counts from the start). Observing fails with
+    /// [`EscalationError::CaseMismatch`] when the run records another case
+    /// for the step.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::escalation::{RunStep, Supervised};
+    /// use shenpi::graph::{ApprovalGraph, GraphRun, RunCommand, RunEvent, Step, StepId};
+    /// use shenpi::limit::{SpecialProcedure, SuspensionKind, TimeLimit};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let (cal, permit) = (WorkCalendar::china(), StepId::new("permit")?);
+    /// let (code, housing) = (ItemCode::new("P")?, DepartmentId::new("housing")?);
+    /// let graph = ApprovalGraph::builder("one step", permit.clone())
+    ///     .step(Step::new(permit.clone(), code.clone(), housing.clone(), TimeLimit::working_days(3)))
+    ///     .build()?;
+    /// let item = ApprovalItem::builder(code, "施工许可", housing)
+    ///     .promised(TimeLimit::working_days(3))
+    ///     .special_procedures([SpecialProcedure::ExpertReview])
+    ///     .build()?;
+    /// let ctx = CaseContext::new(&item, &cal);
+    /// let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
+    /// let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
+    /// let (mut case, _) =
+    ///     Case::receive(CaseId::new("C-1")?, &ctx, &event(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive))?;
+    /// case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T09:00:00+08:00", CaseCommand::Accept))?;
+    /// let mut run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+    /// let start = RunCommand::StartStep { step: permit.clone(), case: case.id().clone() };
+    /// run.apply(&graph, &RunEvent::new(actor(Role::Reviewer), at("2026-03-02T09:00:00+08:00"), start))?;
+    /// // An expert review from Tuesday to Thursday does not count.
+    /// let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+    /// case.apply(&ctx, &event(Role::Reviewer, "2026-03-03T09:00:00+08:00", CaseCommand::Suspend { reason: review }))?;
+    /// case.apply(&ctx, &event(Role::Reviewer, "2026-03-05T17:30:00+08:00", CaseCommand::Resume))?;
+    ///
+    /// let now = at("2026-03-06T09:00:00+08:00");
+    /// let alone = RunStep::new(&graph, &run, &permit).observe(&cal, now)?;
+    /// let with_case = RunStep::new(&graph, &run, &permit).with_case(&case).observe(&cal, now)?;
+    /// assert_eq!(alone.clock.unwrap().promised_due.date.to_string(), "2026-03-05");
+    /// assert_eq!(with_case.clock.unwrap().promised_due.date.to_string(), "2026-03-09");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_case(self, case: &'a Case) -> RunStep<'a> {
+        RunStep { case: Some(case), ..self }
+    }
+
+    /// The clock of the step in progress since `since`, with `limit` as
+    /// both deadlines, following the case's clock when there is one.
+    fn clock(
+        &self,
+        since: DateTime<FixedOffset>,
+        limit: crate::limit::TimeLimit,
+    ) -> Result<LegalClock, EscalationError> {
+        let mut clock = LegalClock::start(since, limit, limit)?;
+        let Some(source) = self.case.and_then(Case::clock) else {
+            return Ok(clock);
+        };
+        /// What the step's clock takes from the case's, in order.
+        enum Record {
+            Suspend(crate::limit::SuspensionKind),
+            Resume,
+            Extend(u32),
+        }
+        let mut records = Vec::new();
+        for s in source.suspensions() {
+            if s.end.is_some_and(|end| end <= since) {
+                continue;
+            }
+            records.push((s.start.max(since), Record::Suspend(s.kind)));
+            if let Some(end) = s.end {
+                records.push((end, Record::Resume));
+            }
+        }
+        for x in source.extensions() {
+            records.push((x.at.max(since), Record::Extend(x.working_days)));
+        }
+        // Suspensions come in order, each ended before the next; a stable
+        // sort keeps that, and puts an extension after them at one instant.
+        records.sort_by_key(|(at, _)| *at);
+        for (at, record) in records {
+            match record {
+                Record::Suspend(kind) => clock.suspend(kind, at)?,
+                Record::Resume => clock.resume(at)?,
+                Record::Extend(days) => clock.extend(days, at)?,
+            }
+        }
+        if let Some(stopped) = source.stopped() {
+            clock.stop(stopped.max(since))?;
+        }
+        Ok(clock)
     }
 }
 
@@ -109,8 +214,17 @@ impl Supervised for RunStep<'_> {
         };
         let mut obs = Observation::new(SubjectKind::GraphStep, since);
         obs.open = status.is_pending() && self.run.state() == RunState::Running;
+        if let (StepStatus::InProgress { case, .. }, Some(given)) = (status, self.case) {
+            if case != given.id() {
+                return Err(EscalationError::CaseMismatch {
+                    step: self.step.clone(),
+                    handling: case.clone(),
+                    given: given.id().clone(),
+                });
+            }
+        }
         if let StepStatus::InProgress { since, .. } = status {
-            let clock = LegalClock::start(*since, step.limit(), step.limit())?;
+            let clock = self.clock(*since, step.limit())?;
             obs.clock = Some(clock.reading(cal, now, &Thresholds::default())?);
         }
         Ok(obs)

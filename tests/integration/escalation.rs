@@ -466,6 +466,95 @@ fn an_unknown_step_cannot_be_observed() {
     assert!(matches!(err, EscalationError::Run(_)), "{err:?}");
 }
 
+/// A step observed with its case stands still while the case is
+/// suspended, takes its extension, stops when the case concludes, and
+/// refuses a case that is not the step's.
+#[test]
+fn a_graph_step_follows_the_clock_of_its_case() {
+    let (graph, permit) = one_step_graph();
+    let cal = WorkCalendar::china();
+    let policy = EscalationPolicy::default();
+    let item = ApprovalItem::builder(
+        ItemCode::new("P").unwrap(),
+        "施工许可",
+        DepartmentId::new("housing").unwrap(),
+    )
+    .promised(TimeLimit::working_days(3))
+    .special_procedures([SpecialProcedure::ExpertReview])
+    .build()
+    .unwrap();
+    let ctx = CaseContext::new(&item, &cal);
+    let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
+    let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
+    let (mut case, _) = Case::receive(
+        CaseId::new("C-1").unwrap(),
+        &ctx,
+        &event(Role::Applicant, "2026-03-02T08:30:00+08:00", CaseCommand::Receive),
+    )
+    .unwrap();
+    case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T08:30:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    let mut run = GraphRun::new(&graph, at("2026-03-02T08:00:00+08:00"));
+    let start = RunCommand::StartStep { step: permit.clone(), case: case.id().clone() };
+    run.apply(
+        &graph,
+        &RunEvent::new(actor(Role::Reviewer), at("2026-03-02T09:00:00+08:00"), start),
+    )
+    .unwrap();
+    // An expert review from Tuesday 09:00, still running on Friday.
+    let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+    case.apply(
+        &ctx,
+        &event(
+            Role::Reviewer,
+            "2026-03-03T09:00:00+08:00",
+            CaseCommand::Suspend { reason: review },
+        ),
+    )
+    .unwrap();
+    let alone = RunStep::new(&graph, &run, &permit);
+    let followed = RunStep::new(&graph, &run, &permit).with_case(&case);
+    let friday = at("2026-03-06T09:00:00+08:00");
+    let log = SupervisionLog::new();
+    // Alone, the step is carded; with its case, it stands still.
+    let carded =
+        policy.evaluate(&alone.observe(&cal, friday).unwrap(), &log, &cal, friday).unwrap();
+    assert!(rules(&carded).contains(&"red-card"), "{carded:?}");
+    let obs = followed.observe(&cal, friday).unwrap();
+    let clock = obs.clock.unwrap();
+    assert!(clock.suspended);
+    // Monday 09:00 to Tuesday 09:00, the review's start (a calendar
+    // without office hours counts whole days).
+    assert_eq!(clock.used_seconds, 24 * 3600);
+    let fired = policy.evaluate(&obs, &log, &cal, friday).unwrap();
+    assert!(
+        !rules(&fired).iter().any(|r| r.contains("card") || r.contains("warning")),
+        "{fired:?}"
+    );
+    // Three working days from Monday 2 March end on Thursday 5; resumed on
+    // Monday 9 March, the four working days in (3, 9] March push that to
+    // Wednesday 11, and an extension of two days to Friday 13 March.
+    case.apply(&ctx, &event(Role::Reviewer, "2026-03-09T09:00:00+08:00", CaseCommand::Resume))
+        .unwrap();
+    let extend = CaseCommand::Extend { working_days: 2, reason: "site visit".into() };
+    case.apply(&ctx, &event(Role::DepartmentHead, "2026-03-09T10:00:00+08:00", extend)).unwrap();
+    let followed = RunStep::new(&graph, &run, &permit).with_case(&case);
+    let clock = followed.observe(&cal, at("2026-03-10T09:00:00+08:00")).unwrap().clock.unwrap();
+    assert!(!clock.suspended);
+    assert_eq!(clock.promised_due.date, d(3, 13));
+    assert_eq!(clock.statutory_due.date, d(3, 13));
+    // Another case is refused, naming both.
+    let (other, _) = Case::receive(
+        CaseId::new("C-2").unwrap(),
+        &ctx,
+        &event(Role::Applicant, "2026-03-02T08:30:00+08:00", CaseCommand::Receive),
+    )
+    .unwrap();
+    let err =
+        RunStep::new(&graph, &run, &permit).with_case(&other).observe(&cal, friday).unwrap_err();
+    assert_eq!(err.to_string(), "step permit is handled in case C-1, not in case C-2");
+}
+
 /// A portal's own subject: a complaint ticket with a feedback deadline, a
 /// visit count and perhaps a supervision order of its own.
 struct Ticket {

@@ -660,3 +660,49 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Law 9: a graph step started with its case, with the case's promised
+    /// limit, reads as the case's clock does against its promised
+    /// deadline when observed with the case: suspended alike, with the
+    /// same time used and the same deadline.
+    #[test]
+    fn a_step_observed_with_its_case_keeps_the_case_time(spec in case_spec(), after in 0i64..60 * DAY) {
+        use shenpi::graph::{ApprovalGraph, GraphRun, RunCommand, RunEvent, Step, StepId};
+        let cal = china();
+        let item = spec.item();
+        let ctx = CaseContext::new(&item, cal);
+        let case = spec.case(&ctx);
+        let id = StepId::new("permit").unwrap();
+        let graph = ApprovalGraph::builder("one step", id.clone())
+            .step(Step::new(
+                id.clone(),
+                item.code().clone(),
+                item.department().clone(),
+                TimeLimit::working_days(spec.promised),
+            ))
+            .build()
+            .unwrap();
+        let mut run = GraphRun::new(&graph, spec.accepted);
+        let start = RunCommand::StartStep { step: id.clone(), case: case.id().clone() };
+        let reviewer = Actor::new(ActorId::new("someone").unwrap(), Role::Reviewer);
+        run.apply(&graph, &RunEvent::new(reviewer, spec.accepted, start)).unwrap();
+        let now = spec.accepted + TimeDelta::seconds(after);
+        let step = shenpi::escalation::RunStep::new(&graph, &run, &id).with_case(&case);
+        let step = step.observe(cal, now).unwrap().clock.unwrap();
+        let whole = case.observe(cal, now).unwrap().clock.unwrap();
+        prop_assert_eq!(step.suspended, whole.suspended);
+        prop_assert_eq!(step.used_seconds, whole.used_seconds);
+        prop_assert_eq!(step.promised_due, whole.promised_due);
+        prop_assert_eq!(step.promised_budget_seconds, whole.promised_budget_seconds);
+        // The step's statutory deadline is its promised one: a late step is
+        // red-carded where its case is yellow-carded.
+        use shenpi::limit::ClockStatus::{RedCard, YellowCard};
+        match whole.status {
+            YellowCard | RedCard => prop_assert_eq!(step.status, RedCard),
+            status => prop_assert_eq!(step.status, status),
+        }
+    }
+}
