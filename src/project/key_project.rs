@@ -88,6 +88,7 @@ impl From<ProjectId> for String {
 /// use shenpi::project::ProjectLevel;
 ///
 /// assert_eq!(serde_json::to_string(&ProjectLevel::Provincial)?, r#""provincial""#);
+/// assert_eq!(ProjectLevel::Municipal.to_string(), "municipal");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -98,6 +99,22 @@ pub enum ProjectLevel {
     Provincial,
     /// A municipal key project (市重点项目).
     Municipal,
+}
+
+impl crate::machine::Named for ProjectLevel {
+    fn name(&self) -> &'static str {
+        match self {
+            ProjectLevel::Provincial => "provincial",
+            ProjectLevel::Municipal => "municipal",
+        }
+    }
+}
+
+impl fmt::Display for ProjectLevel {
+    /// The serde name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::machine::Named::name(self))
+    }
 }
 
 /// What a project refused.

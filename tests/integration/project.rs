@@ -211,3 +211,15 @@ fn blank_projects_are_refused() {
     assert_eq!(err.to_string(), "project NP-10: the name must not be empty");
     assert!(ProjectId::new("").is_err());
 }
+
+#[test]
+fn project_levels_display_their_serde_names() {
+    use shenpi::machine::Named;
+    use shenpi::project::ProjectLevel;
+    for level in [ProjectLevel::Provincial, ProjectLevel::Municipal] {
+        let json = serde_json::to_value(level).unwrap();
+        assert_eq!(json, level.name());
+        assert_eq!(level.to_string(), level.name());
+        assert_eq!(serde_json::from_value::<ProjectLevel>(json).unwrap(), level);
+    }
+}
