@@ -634,8 +634,8 @@ pub(crate) fn sweep(c: &mut Criterion) {
     let nc = NaiveCalendar { cal };
     let mut group = c.benchmark_group("escalation/sweep");
     group.throughput(Throughput::Elements(cases.len() as u64));
-    // A sweep of a million cases takes a good fraction of a second (the
-    // naive one seconds): ten flat samples.
+    // A sweep of a million cases takes about a tenth of a second (the
+    // naive one most of a second): ten flat samples.
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));

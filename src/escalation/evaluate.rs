@@ -227,8 +227,11 @@ impl SupervisionLog {
     /// it) read that instead of the notices. Evaluations give the same
     /// answers with or without it, and [`record`](Self::record) keeps it
     /// up to date. Call it on a log loaded for a sweep, beside
-    /// [`Case::prepare`](crate::case::Case::prepare); a log prepared for
-    /// one policy is read in full against any other.
+    /// [`Case::prepare`](crate::case::Case::prepare). A log prepared for
+    /// one policy is read in full against any other (an equal policy
+    /// decoded again included: prepare the logs again when the policy is
+    /// reloaded), and nothing is kept for a policy of more than 64 rules,
+    /// which is always evaluated rule by rule.
     ///
     /// # Example
     ///
@@ -251,6 +254,11 @@ impl SupervisionLog {
     /// # Ok::<(), shenpi::escalation::EscalationError>(())
     /// ```
     pub fn prepare(&mut self, policy: &EscalationPolicy) {
+        if policy.rules().len() > u64::BITS as usize {
+            // Such policies are evaluated rule by rule, reading the notices.
+            self.memo = None;
+            return;
+        }
         let mut memo = LogMemo { policy: Arc::clone(policy.shared()), cycle: 0, fired: 0 };
         for notice in &self.notices {
             memo.add(notice);
@@ -782,7 +790,8 @@ impl EscalationPolicy {
             return self.evaluate_each_into(obs, log, cal, now, out);
         }
         // The rules watching this kind of subject that have not fired in
-        // its cycle (one pass over the log), then of those the ones that
+        // its cycle (from a prepared log's memo, or one pass over the
+        // notices), then of those the ones that
         // may fire by `now`: every other rule is known not to fire, without
         // an error, so it needs no exact instant.
         let masks = self.masks();

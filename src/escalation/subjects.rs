@@ -40,10 +40,12 @@ impl Supervised for Case {
 
 /// One step of a graph run, watched like a case: a step in progress has a
 /// clock from its start with its limit as both deadlines. Given the case
-/// handling the step ([`RunStep::with_case`]), the step's clock also stands
-/// still while that case's clock is suspended (a correction, an expert
-/// review: DOMAIN §2), takes its extensions, and stops when it stops, so a
-/// step is never carded for time its case does not count.
+/// handling the step ([`RunStep::with_case`]), the step's clock counts only
+/// what the case's legal clock counts: it starts no earlier than the case
+/// is accepted, stands still while the case's clock is suspended (a
+/// correction, an expert review: DOMAIN §2), takes its extensions, and
+/// stops when it stops, so a step is never carded for time its case does
+/// not count.
 ///
 /// # Example
 ///
@@ -94,9 +96,12 @@ impl<'a> RunStep<'a> {
     }
 
     /// The same step, with the case handling it: while the step is in
-    /// progress its clock follows the case's suspensions, extensions and
-    /// stop (those after the step started; an extension granted earlier
-    /// counts from the start). Observing fails with
+    /// progress its clock starts when both the step and the case's legal
+    /// clock have started (a step whose case is not yet accepted has no
+    /// clock, as the case has none), and follows the case's suspensions,
+    /// extensions and stop from then on (an extension granted earlier
+    /// counts from the start, so a case handling two steps lends its
+    /// extension to both). Observing fails with
     /// [`EscalationError::CaseMismatch`] when the run records another case
     /// for the step.
     ///
@@ -148,16 +153,21 @@ impl<'a> RunStep<'a> {
     }
 
     /// The clock of the step in progress since `since`, with `limit` as
-    /// both deadlines, following the case's clock when there is one.
+    /// both deadlines, following the case's clock when the case is given;
+    /// `None` when the case's clock has not started.
     fn clock(
         &self,
         since: DateTime<FixedOffset>,
         limit: crate::limit::TimeLimit,
-    ) -> Result<LegalClock, EscalationError> {
-        let mut clock = LegalClock::start(since, limit, limit)?;
-        let Some(source) = self.case.and_then(Case::clock) else {
-            return Ok(clock);
+    ) -> Result<Option<LegalClock>, EscalationError> {
+        let Some(case) = self.case else {
+            return Ok(Some(LegalClock::start(since, limit, limit)?));
         };
+        let Some(source) = case.clock() else {
+            return Ok(None);
+        };
+        let since = since.max(source.started());
+        let mut clock = LegalClock::start(since, limit, limit)?;
         /// What the step's clock takes from the case's, in order.
         enum Record {
             Suspend(crate::limit::SuspensionKind),
@@ -190,7 +200,7 @@ impl<'a> RunStep<'a> {
         if let Some(stopped) = source.stopped() {
             clock.stop(stopped.max(since))?;
         }
-        Ok(clock)
+        Ok(Some(clock))
     }
 }
 
@@ -224,8 +234,9 @@ impl Supervised for RunStep<'_> {
             }
         }
         if let StepStatus::InProgress { since, .. } = status {
-            let clock = self.clock(*since, step.limit())?;
-            obs.clock = Some(clock.reading(cal, now, &Thresholds::default())?);
+            if let Some(clock) = self.clock(*since, step.limit())? {
+                obs.clock = Some(clock.reading(cal, now, &Thresholds::default())?);
+            }
         }
         Ok(obs)
     }

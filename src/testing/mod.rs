@@ -27,8 +27,9 @@
 //!   nothing, the transition table holds, the clock laws),
 //!   [`check_run_laws`] (the join laws, fallbacks, never stuck, over
 //!   exactly when nothing is pending), [`check_ticket_laws`], and
-//!   [`check_escalation_laws`] (evaluation idempotent, never early, timers
-//!   exact, levels only climb), which also hands back the supervision log
+//!   [`check_escalation_laws`] (evaluation idempotent, a prepared log
+//!   agreeing with the log read in full, never early, timers exact, levels
+//!   only climb), which also hands back the supervision log
 //!   of a subject's whole life for your own rules to inspect.
 //! - **Lives**: [`case_life`] and [`ticket_life`] turn a history into the
 //!   subject after each event, for [`check_escalation_laws`] to follow.

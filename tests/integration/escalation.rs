@@ -11,7 +11,7 @@ use shenpi::escalation::{
     RunStep, SubjectKind, Supervised, SupervisionLog,
 };
 use shenpi::graph::{ApprovalGraph, GraphRun, RunCommand, RunEvent, Step, StepId};
-use shenpi::limit::{SpecialProcedure, SuspensionKind, TimeLimit};
+use shenpi::limit::{ClockStatus, SpecialProcedure, SuspensionKind, TimeLimit};
 use shenpi::machine::{Actor, ActorId, Role};
 
 fn at(s: &str) -> DateTime<FixedOffset> {
@@ -467,8 +467,8 @@ fn an_unknown_step_cannot_be_observed() {
 }
 
 /// A step observed with its case stands still while the case is
-/// suspended, takes its extension, stops when the case concludes, and
-/// refuses a case that is not the step's.
+/// suspended, takes its extension, and refuses a case that is not the
+/// step's.
 #[test]
 fn a_graph_step_follows_the_clock_of_its_case() {
     let (graph, permit) = one_step_graph();
@@ -553,6 +553,85 @@ fn a_graph_step_follows_the_clock_of_its_case() {
     let err =
         RunStep::new(&graph, &run, &permit).with_case(&other).observe(&cal, friday).unwrap_err();
     assert_eq!(err.to_string(), "step permit is handled in case C-1, not in case C-2");
+}
+
+/// A step observed with its case counts from the case's acceptance (no
+/// clock while the applicant corrects the application), takes an
+/// extension granted before the step started, and stops when the case is
+/// decided.
+#[test]
+fn a_graph_step_counts_from_its_case_acceptance_to_its_decision() {
+    let (graph, permit) = one_step_graph();
+    let cal = WorkCalendar::china();
+    let item = ApprovalItem::builder(
+        ItemCode::new("P").unwrap(),
+        "施工许可",
+        DepartmentId::new("housing").unwrap(),
+    )
+    .promised(TimeLimit::working_days(3))
+    .build()
+    .unwrap();
+    let ctx = CaseContext::new(&item, &cal);
+    let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
+    let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
+    let (mut case, _) = Case::receive(
+        CaseId::new("C-1").unwrap(),
+        &ctx,
+        &event(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive),
+    )
+    .unwrap();
+    let missing = CaseCommand::RequestCorrection { missing: vec!["site plan".into()] };
+    case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T10:00:00+08:00", missing)).unwrap();
+    let case_id = case.id().clone();
+    let start_at = |when: &str| {
+        let mut run = GraphRun::new(&graph, at(when));
+        let start = RunCommand::StartStep { step: permit.clone(), case: case_id.clone() };
+        run.apply(&graph, &RunEvent::new(actor(Role::Reviewer), at(when), start)).unwrap();
+        run
+    };
+    // The step starts on Monday, while the application is being corrected.
+    let early = start_at("2026-03-02T09:30:00+08:00");
+    let tuesday = at("2026-03-03T09:00:00+08:00");
+    let alone = RunStep::new(&graph, &early, &permit).observe(&cal, tuesday).unwrap();
+    assert!(alone.clock.is_some());
+    let followed = RunStep::new(&graph, &early, &permit).with_case(&case);
+    assert_eq!(followed.observe(&cal, tuesday).unwrap().clock, None, "not accepted yet");
+    // Accepted on Wednesday at 09:00: three working days from then.
+    case.apply(
+        &ctx,
+        &event(Role::Applicant, "2026-03-04T09:00:00+08:00", CaseCommand::SubmitCorrection),
+    )
+    .unwrap();
+    case.apply(&ctx, &event(Role::WindowClerk, "2026-03-04T09:00:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    let thursday = at("2026-03-05T09:00:00+08:00");
+    let followed = RunStep::new(&graph, &early, &permit).with_case(&case);
+    let clock = followed.observe(&cal, thursday).unwrap().clock.unwrap();
+    assert_eq!(clock.started, at("2026-03-04T09:00:00+08:00"));
+    assert_eq!(clock.used_seconds, 24 * 3600);
+    assert_eq!(clock.promised_due.date, d(3, 9));
+    // Extended by two days on Thursday; a step started on Friday takes the
+    // extension from its start: five working days, due Friday 13 March.
+    case.apply(
+        &ctx,
+        &event(Role::Reviewer, "2026-03-05T09:00:00+08:00", CaseCommand::StartHandling),
+    )
+    .unwrap();
+    let extend = CaseCommand::Extend { working_days: 2, reason: "site visit".into() };
+    case.apply(&ctx, &event(Role::DepartmentHead, "2026-03-05T10:00:00+08:00", extend)).unwrap();
+    let late = start_at("2026-03-06T09:00:00+08:00");
+    let followed = RunStep::new(&graph, &late, &permit).with_case(&case);
+    let clock = followed.observe(&cal, at("2026-03-06T10:00:00+08:00")).unwrap().clock.unwrap();
+    assert_eq!(clock.promised_due.date, d(3, 13));
+    // Decided on Monday 9 March at 09:00: the step's clock stops with the
+    // case's, after Friday 09:00 to Monday 09:00 (one working day).
+    let decide = CaseCommand::Conclude { decision: Decision::Approved };
+    case.apply(&ctx, &event(Role::Reviewer, "2026-03-09T09:00:00+08:00", decide)).unwrap();
+    let followed = RunStep::new(&graph, &late, &permit).with_case(&case);
+    let clock = followed.observe(&cal, at("2026-03-11T09:00:00+08:00")).unwrap().clock.unwrap();
+    assert!(clock.stopped);
+    assert_eq!(clock.used_seconds, 24 * 3600);
+    assert_eq!(clock.status, ClockStatus::OnTrack);
 }
 
 /// A portal's own subject: a complaint ticket with a feedback deadline, a
