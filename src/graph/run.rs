@@ -59,7 +59,8 @@ pub enum StepStatus {
         /// When it was decided.
         at: DateTime<FixedOffset>,
     },
-    /// An optional step skipped.
+    /// An optional step skipped. It counts as passed once its own join and
+    /// stage gate are met (see [`RunCommand::SkipStep`]).
     Skipped {
         /// When.
         at: DateTime<FixedOffset>,
@@ -279,7 +280,59 @@ pub enum RunCommand {
         /// The case's decision.
         decision: Decision,
     },
-    /// An optional step is skipped.
+    /// An optional step is skipped: its work will not be done. Allowed
+    /// while the step is waiting or ready; a required step is refused
+    /// ([`RunError::Required`]).
+    ///
+    /// A skipped step counts as passed for its successors (and their joins)
+    /// only once its own join rule and stage gate are met, as if it had
+    /// started then and been approved at once: skipping never lets a run
+    /// past a step it was still waiting for. Skipped while it still waits
+    /// on a required step that is then denied, it passes when a fallback
+    /// standing in for that step is approved, and the run fails if none is
+    /// left. Until then it keeps the steps it waits for needed, as a
+    /// waiting step does. A skipped fallback will not stand in: if its
+    /// step is then denied, the denial fails the run when that step is
+    /// required.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, FixedOffset};
+    /// use shenpi::case::Decision;
+    /// use shenpi::catalog::{DepartmentId, ItemCode};
+    /// use shenpi::graph::{ApprovalGraph, GraphRun, Requirement, RunCommand, RunEvent, RunState, Step, StepId};
+    /// use shenpi::limit::TimeLimit;
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let id = |s: &str| StepId::new(s).unwrap();
+    /// let step = |s: &str, after: &[&str]| {
+    ///     Step::new(id(s), ItemCode::new(s).unwrap(), DepartmentId::new(s).unwrap(), TimeLimit::working_days(5))
+    ///         .after(after.iter().map(|a| id(a)))
+    /// };
+    /// // Land use, then an optional energy review, then the permit.
+    /// let graph = ApprovalGraph::builder("factory", id("land"))
+    ///     .step(step("land", &[]))
+    ///     .step(step("energy", &["land"]).requirement(Requirement::Optional))
+    ///     .step(step("permit", &["energy"]))
+    ///     .build()?;
+    /// let at = |s: &str| DateTime::<FixedOffset>::parse_from_rfc3339(s).unwrap();
+    /// let reviewer = Actor::new(ActorId::new("rev-1")?, Role::Reviewer);
+    /// let team = Actor::new(ActorId::new("team-1")?, Role::SpecialTeam);
+    /// let mut run = GraphRun::new(&graph, at("2026-03-02T09:00:00+08:00"));
+    /// // The special team waives the energy review before land use is decided:
+    /// // the permit still waits for land use.
+    /// let skip = RunCommand::SkipStep { step: id("energy") };
+    /// run.apply(&graph, &RunEvent::new(team, at("2026-03-02T10:00:00+08:00"), skip))?;
+    /// assert_eq!(run.ready(&graph).collect::<Vec<_>>(), [&id("land")]);
+    /// let start = RunCommand::StartStep { step: id("land"), case: "JO-1".parse()? };
+    /// run.apply(&graph, &RunEvent::new(reviewer.clone(), at("2026-03-02T11:00:00+08:00"), start))?;
+    /// // Land use denied, with no fallback: the run fails.
+    /// let deny = RunCommand::ConcludeStep { step: id("land"), decision: Decision::Denied };
+    /// run.apply(&graph, &RunEvent::new(reviewer, at("2026-03-03T11:00:00+08:00"), deny))?;
+    /// assert_eq!(run.state(), RunState::Failed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     SkipStep {
         /// The step.
         step: StepId,
@@ -559,10 +612,12 @@ pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
 /// (all of that stage's required steps approved). When an any- or
 /// at-least-k join is met, its other predecessors still pending are no
 /// longer needed, unless another step or a stage gate still waits for them.
-/// Optional steps never block: skipped or denied, they count as passed. A
-/// denied required step hands over to its fallback if it names one (the
-/// fallback, approved, stands in for it); otherwise the run fails. The run
-/// completes when no step is pending.
+/// Optional steps never block: denied, they count as passed; skipped, they
+/// count as passed once their own join and gate are met, so a skip never
+/// lets the run past a step it was still waiting for. A denied required
+/// step hands over to its fallback if it names one (the fallback,
+/// approved, stands in for it); otherwise the run fails. The run completes
+/// when no step is pending.
 ///
 /// Like a case, a run checks each command and either records it, returning
 /// a [`RunTransition`], or refuses it with a [`RunError`] and stays as it
@@ -944,9 +999,12 @@ impl GraphRun {
     }
 
     /// Whether step `i` counts as passed for its successors and gates: it
-    /// was approved, or a fallback chain from it ended approved; optional
-    /// steps pass once settled either way.
-    fn passed(&self, graph: &ApprovalGraph, i: usize) -> bool {
+    /// was approved, or a fallback chain from it ended approved; an
+    /// optional step denied or no longer needed passes, and a skipped one
+    /// passes once its own join and stage gate are met (`joined`, from
+    /// [`joined`](Self::joined)): skipping is "this work is not done",
+    /// never a way past the steps it still waits for.
+    fn passed(&self, graph: &ApprovalGraph, joined: &[bool], i: usize) -> bool {
         let topo = graph.topology();
         let mut j = i;
         loop {
@@ -958,7 +1016,44 @@ impl GraphRun {
                 _ => break,
             }
         }
-        graph.steps()[i].requirement_kind() == Requirement::Optional && self.steps[i].is_final()
+        graph.steps()[i].requirement_kind() == Requirement::Optional
+            && match &self.steps[i] {
+                StepStatus::Skipped { .. } => joined.get(i).copied().unwrap_or(false),
+                status => status.is_final(),
+            }
+    }
+
+    /// Whether step `i`'s join rule and the gate of the stage before its
+    /// own are met: what lets a waiting step become ready, and a skipped
+    /// one pass.
+    fn join_met(&self, graph: &ApprovalGraph, joined: &[bool], i: usize) -> bool {
+        let topo = graph.topology();
+        if !topo.gate_before[i].is_none_or(|g| self.gates[g]) {
+            return false;
+        }
+        let preds = &topo.preds[i];
+        let passed = preds.iter().filter(|&&p| self.passed(graph, joined, p)).count();
+        passed >= graph.steps()[i].join_rule().needed(preds.len())
+    }
+
+    /// For each step, whether it is skipped with its join and gate met (so
+    /// it counts as passed), worked out in topological order; empty when no
+    /// step is skipped. [`settle`](Self::settle) works it out as it goes,
+    /// since it opens gates on the way; this is for a settled run.
+    pub(crate) fn joined(&self, graph: &ApprovalGraph) -> Vec<bool> {
+        let mut joined = Vec::new();
+        if !self.steps.iter().any(|s| matches!(s, StepStatus::Skipped { .. })) {
+            return joined;
+        }
+        joined.resize(self.steps.len(), false);
+        for node in &graph.topology().order {
+            if let Node::Step(i) = *node {
+                if matches!(self.steps[i], StepStatus::Skipped { .. }) {
+                    joined[i] = self.join_met(graph, &joined, i);
+                }
+            }
+        }
+        joined
     }
 
     /// Propagates: gates pass, steps become ready, predecessors beyond a
@@ -971,31 +1066,42 @@ impl GraphRun {
         changes: &mut Vec<StepChange>,
     ) {
         let topo = graph.topology();
+        // Whether each skipped step counts as passed, worked out in
+        // topological order (so after its predecessors and the gate before
+        // it); left empty, with nothing to work out, while no step is
+        // skipped.
+        let mut joined = Vec::new();
+        if self.steps.iter().any(|s| matches!(s, StepStatus::Skipped { .. })) {
+            joined.resize(self.steps.len(), false);
+        }
         for node in &topo.order {
             match *node {
                 Node::Gate(g) => {
                     if !self.gates[g]
                         && (g == 0 || self.gates[g - 1])
-                        && topo.gate_steps[g].iter().all(|&i| self.passed(graph, i))
+                        && topo.gate_steps[g].iter().all(|&i| self.passed(graph, &joined, i))
                     {
                         self.gates[g] = true;
                     }
                 }
-                Node::Step(i) => {
-                    if topo.stands_in_for[i].is_none()
-                        && matches!(self.steps[i], StepStatus::Waiting)
-                        && topo.gate_before[i].is_none_or(|g| self.gates[g])
+                Node::Step(i) => match self.steps[i] {
+                    StepStatus::Waiting
+                        if topo.stands_in_for[i].is_none() && self.join_met(graph, &joined, i) =>
                     {
-                        let preds = &topo.preds[i];
-                        let passed = preds.iter().filter(|&&p| self.passed(graph, p)).count();
-                        if passed >= graph.steps()[i].join_rule().needed(preds.len()) {
-                            self.set(graph, i, StepStatus::Ready { since: at }, changes);
+                        self.set(graph, i, StepStatus::Ready { since: at }, changes);
+                    }
+                    StepStatus::Skipped { .. } => {
+                        let met = self.join_met(graph, &joined, i);
+                        if let Some(slot) = joined.get_mut(i) {
+                            *slot = met;
                         }
                     }
-                }
+                    _ => {}
+                },
             }
         }
-        self.prune(graph, at, changes);
+        // A skipped step whose join is met holds none of its predecessors.
+        self.prune(graph, &mut joined, at, changes);
         if self.steps.iter().all(StepStatus::is_final) {
             self.state = RunState::Completed;
             self.ended_at = Some(at);
@@ -1026,13 +1132,19 @@ impl GraphRun {
     }
 
     /// Whether anything still waits for step `i` (its status aside): a
-    /// successor still waiting, the gate of its stage not yet passed, or
-    /// nothing at all after it (an end of the graph is a goal of the run).
-    fn wanted(&self, graph: &ApprovalGraph, i: usize) -> bool {
+    /// successor still waiting, or skipped but still holding its
+    /// predecessors (see `released`), the gate of its stage not yet passed,
+    /// or nothing at all after it (an end of the graph is a goal of the
+    /// run).
+    fn wanted(&self, graph: &ApprovalGraph, released: &[bool], i: usize) -> bool {
         let topo = graph.topology();
         let succs = &topo.succs[i];
         succs.is_empty()
-            || succs.iter().any(|&s| matches!(self.steps[s], StepStatus::Waiting))
+            || succs.iter().any(|&s| match self.steps[s] {
+                StepStatus::Waiting => true,
+                StepStatus::Skipped { .. } => !released.get(s).copied().unwrap_or(true),
+                _ => false,
+            })
             || topo.stage_of[i].is_some_and(|g| !self.gates[g] && topo.gate_steps[g].contains(&i))
     }
 
@@ -1041,9 +1153,16 @@ impl GraphRun {
     /// that only fed them, and fallbacks whose step no longer needs them.
     /// Runs to a fixed point, so the result does not depend on the order
     /// steps were concluded in.
+    ///
+    /// A skipped step holds its predecessors as a waiting one does, until
+    /// its join is met or nothing waits for it any more: `released` comes
+    /// in saying, for each skipped step, whether its join is met (empty
+    /// when none is skipped), and each skipped step nothing waits for is
+    /// released on the way, successors before predecessors.
     fn prune(
         &mut self,
         graph: &ApprovalGraph,
+        released: &mut [bool],
         at: DateTime<FixedOffset>,
         changes: &mut Vec<StepChange>,
     ) {
@@ -1052,6 +1171,15 @@ impl GraphRun {
             let mut changed = false;
             for node in topo.order.iter().rev() {
                 let Node::Step(i) = *node else { continue };
+                if matches!(self.steps[i], StepStatus::Skipped { .. }) {
+                    // Released now, it may let a fallback go that was
+                    // looked at before it in this pass.
+                    if released.get(i) == Some(&false) && !self.wanted(graph, released, i) {
+                        released[i] = true;
+                        changed = true;
+                    }
+                    continue;
+                }
                 if !self.steps[i].is_pending() {
                     continue;
                 }
@@ -1061,12 +1189,12 @@ impl GraphRun {
                         let standing_in = !matches!(self.steps[i], StepStatus::Waiting);
                         // A fallback not yet called on is not needed once
                         // its step has settled without a denial.
-                        let released = !standing_in
+                        let released_by_step = !standing_in
                             && self.steps[primary].is_final()
                             && !matches!(self.steps[primary], StepStatus::Done { decision, .. } if !decision.is_approval());
-                        released || (standing_in && !self.wanted(graph, root))
+                        released_by_step || (standing_in && !self.wanted(graph, released, root))
                     }
-                    None => !self.wanted(graph, i),
+                    None => !self.wanted(graph, released, i),
                 };
                 if idle {
                     self.set(graph, i, StepStatus::NotNeeded { at }, changes);

@@ -54,7 +54,8 @@ pub struct RunSnapshot {
     /// The forecast finish: when the last end of the graph (a step nothing
     /// comes after) is forecast to finish, with done steps where they
     /// ended, steps under way finishing at their limit (or today, if
-    /// already late), a denied step's fallback standing in for it, and the
+    /// already late), a denied step's fallback standing in for it, skipped
+    /// steps passing (in no time) as soon as their joins allow, and the
     /// rest starting as soon as their joins allow and taking their limits.
     pub forecast_finish: NaiveDate,
 }
@@ -188,7 +189,32 @@ impl GraphRun {
         let mut finish: Vec<Option<NaiveDate>> = vec![None; n + graph.stages().len()];
         let mut driver: Vec<Option<usize>> = vec![None; finish.len()];
         let mut overdue = Vec::new();
-        let mut dates: Vec<NaiveDate> = Vec::new();
+        let joined = self.joined(graph);
+        // When the join and the gate of waiting or skipped step `i` are
+        // forecast to be met, not before `floor`, and what sets that date.
+        let joined_at = |i: usize,
+                         floor: NaiveDate,
+                         finish: &[Option<NaiveDate>]|
+         -> (NaiveDate, Option<usize>) {
+            let preds = &topo.preds[i];
+            let mut known: Vec<(NaiveDate, usize)> =
+                preds.iter().filter_map(|&p| finish[p].map(|d| (d, p))).collect();
+            known.sort_unstable();
+            let needed = graph.steps()[i].join_rule().needed(preds.len()).min(known.len());
+            let (mut start, mut by) = (floor, None);
+            if needed > 0 {
+                let (d, p) = known[needed - 1];
+                if d >= start {
+                    (start, by) = (d, Some(p));
+                }
+            }
+            if let Some(g) = topo.gate_before[i] {
+                if let Some(d) = finish[n + g].filter(|d| *d >= start) {
+                    (start, by) = (d, Some(n + g));
+                }
+            }
+            (start, by)
+        };
         for node in &topo.order {
             match *node {
                 Node::Step(i) => {
@@ -228,8 +254,19 @@ impl GraphRun {
                             end
                         }
                         StepStatus::Done { at, .. } => Some(day(at)),
-                        // A skipped (optional) step counts as passed.
-                        StepStatus::Skipped { at } => Some(day(at)),
+                        // A skipped step counts as passed once its join and
+                        // gate are met: if they are, the day it was skipped;
+                        // if not, when its predecessors are forecast to meet
+                        // them (today at the earliest). It takes no time of
+                        // its own.
+                        StepStatus::Skipped { at } if joined.get(i).copied().unwrap_or(true) => {
+                            Some(day(at))
+                        }
+                        StepStatus::Skipped { at } => {
+                            let (end, by) = joined_at(i, today.max(day(at)), &finish);
+                            driver[i] = by;
+                            Some(end)
+                        }
                         StepStatus::NotNeeded { .. } => None,
                         StepStatus::InProgress { since, .. } => {
                             let due = cal.add_working_days(day(since), limit(i))?;
@@ -241,27 +278,8 @@ impl GraphRun {
                         StepStatus::Ready { .. } => Some(cal.add_working_days(today, limit(i))?),
                         StepStatus::Waiting if topo.stands_in_for[i].is_some() => None,
                         StepStatus::Waiting => {
-                            let preds = &topo.preds[i];
-                            dates.clear();
-                            let mut known: Vec<(NaiveDate, usize)> =
-                                preds.iter().filter_map(|&p| finish[p].map(|d| (d, p))).collect();
-                            known.sort_unstable();
-                            let needed =
-                                graph.steps()[i].join_rule().needed(preds.len()).min(known.len());
-                            let mut start = today;
-                            if needed > 0 {
-                                let (d, p) = known[needed - 1];
-                                if d >= start {
-                                    start = d;
-                                    driver[i] = Some(p);
-                                }
-                            }
-                            if let Some(g) = topo.gate_before[i] {
-                                if let Some(d) = finish[n + g].filter(|d| *d >= start) {
-                                    start = d;
-                                    driver[i] = Some(n + g);
-                                }
-                            }
+                            let (start, by) = joined_at(i, today, &finish);
+                            driver[i] = by;
                             Some(cal.add_working_days(start, limit(i))?)
                         }
                     };

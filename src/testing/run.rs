@@ -450,6 +450,8 @@ struct Shape {
     needed: Vec<usize>,
     start: usize,
     pos: BTreeMap<StepId, usize>,
+    /// Every step after its predecessors.
+    order: Vec<usize>,
 }
 
 impl Shape {
@@ -470,6 +472,25 @@ impl Shape {
                 stands_in_for[*f] = Some(i);
             }
         }
+        // Kahn's algorithm; the graph has no cycle, so every step is taken.
+        let mut succs = vec![Vec::new(); steps.len()];
+        let mut waiting: Vec<usize> = preds.iter().map(Vec::len).collect();
+        for (i, ps) in preds.iter().enumerate() {
+            for &p in ps {
+                succs[p].push(i);
+            }
+        }
+        let mut order: Vec<usize> = (0..steps.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut next = 0;
+        while let Some(&i) = order.get(next) {
+            next += 1;
+            for &s in &succs[i] {
+                waiting[s] -= 1;
+                if waiting[s] == 0 {
+                    order.push(s);
+                }
+            }
+        }
         Shape {
             needed: steps.iter().zip(&preds).map(|(s, p)| s.join_rule().needed(p.len())).collect(),
             stage: steps.iter().map(|s| s.stage().and_then(|id| stages.get(id).copied())).collect(),
@@ -479,12 +500,33 @@ impl Shape {
             fallback,
             stands_in_for,
             pos,
+            order,
         }
     }
 
-    /// Approved, or denied with its fallback (chain) approved, or optional
-    /// and settled.
-    fn passed(&self, kinds: &[S], i: usize) -> bool {
+    /// For each step, whether it counts as passed: approved, or denied with
+    /// its fallback (chain) approved, or optional and denied or not needed,
+    /// or optional, skipped and with its own join and stage gate met (a
+    /// skipped step passes when it could have started, never earlier).
+    fn passes(&self, kinds: &[S]) -> Vec<bool> {
+        let mut passes = vec![false; kinds.len()];
+        // Every step but a skipped one by its own status (and its
+        // fallbacks'); then the skipped ones, each after its predecessors,
+        // by their joins and by the required steps of earlier stages.
+        for i in 0..kinds.len() {
+            passes[i] = self.approved(kinds, i)
+                || (self.optional[i] && kinds[i] != S::Skipped && !pending(kinds[i]));
+        }
+        for &i in &self.order {
+            if self.optional[i] && kinds[i] == S::Skipped {
+                passes[i] = self.may_start(&passes, i);
+            }
+        }
+        passes
+    }
+
+    /// Approved, or denied with its fallback (chain) approved.
+    fn approved(&self, kinds: &[S], i: usize) -> bool {
         let mut j = i;
         loop {
             if kinds[j] == S::Approved {
@@ -492,20 +534,20 @@ impl Shape {
             }
             match (kinds[j], self.fallback[j]) {
                 (S::Approved | S::Denied, Some(f)) => j = f,
-                _ => break,
+                _ => return false,
             }
         }
-        self.optional[i] && !pending(kinds[i])
     }
 
-    /// Whether the join and the stage gate of step `i` are met.
-    fn may_start(&self, kinds: &[S], i: usize) -> bool {
-        let passed = self.preds[i].iter().filter(|&&p| self.passed(kinds, p)).count();
+    /// Whether the join and the stage gate of step `i` are met, given which
+    /// steps passed.
+    fn may_start(&self, passes: &[bool], i: usize) -> bool {
+        let passed = self.preds[i].iter().filter(|&&p| passes[p]).count();
         let gate = match self.stage[i].filter(|&s| s > 0 && i != self.start) {
-            Some(s) => (0..kinds.len())
+            Some(s) => (0..passes.len())
                 .filter(|&j| !self.optional[j] && self.stands_in_for[j].is_none())
                 .filter(|&j| self.stage[j].is_some_and(|t| t < s))
-                .all(|j| self.passed(kinds, j)),
+                .all(|j| passes[j]),
             None => true,
         };
         passed >= self.needed[i] && gate
@@ -526,7 +568,8 @@ fn pending(k: S) -> bool {
 ///   before, give the statuses after, and no other step changes;
 /// - join laws: a step becomes ready only when its join (all, any, at
 ///   least k of its predecessors passed: approved, denied with an approved
-///   fallback, or optional and settled) and its stage gate are met; while
+///   fallback, optional and denied or not needed, or optional and skipped
+///   with its own join and stage gate met) and its stage gate are met; while
 ///   the run goes on, no waiting step has them met; a fallback becomes
 ///   ready only on its step's denial;
 /// - the run is never stuck (something is ready or under way while it
@@ -664,6 +707,7 @@ pub fn check_run_laws(
             }
             _ => None,
         };
+        let passes = shape.passes(&new);
         for c in t.steps.iter().filter(|c| c.from == S::Waiting && c.to == S::Ready) {
             let i = shape.pos[&c.step];
             match shape.stands_in_for[i] {
@@ -675,7 +719,7 @@ pub fn check_run_laws(
                     ))
                 }
                 Some(_) => {}
-                None if !shape.may_start(&new, i) => {
+                None if !shape.may_start(&passes, i) => {
                     return Err(law(
                         Law::JoinOpensOnlyWhenMet,
                         format!(
@@ -691,7 +735,9 @@ pub fn check_run_laws(
         let running = run.state() == RunState::Running;
         if running {
             for (i, k) in new.iter().enumerate() {
-                if *k == S::Waiting && shape.stands_in_for[i].is_none() && shape.may_start(&new, i)
+                if *k == S::Waiting
+                    && shape.stands_in_for[i].is_none()
+                    && shape.may_start(&passes, i)
                 {
                     let id = &graph.steps()[i];
                     return Err(law(
@@ -726,4 +772,71 @@ pub fn check_run_laws(
         }
     }
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{DepartmentId, ItemCode};
+    use crate::graph::Step;
+    use crate::limit::TimeLimit;
+    use crate::machine::Role;
+
+    /// `land`, then the optional `energy`, then `permit`; `energy` is
+    /// skipped while it still waits for `land`, which is then concluded
+    /// with `decision`.
+    fn skip_then_conclude_land(decision: Decision) -> (RunDefs, History<RunCommand>) {
+        let id = |s: &str| StepId::new(s).unwrap();
+        let step = |s: &str| {
+            Step::new(
+                id(s),
+                ItemCode::new(s).unwrap(),
+                DepartmentId::new(s).unwrap(),
+                TimeLimit::working_days(3),
+            )
+        };
+        let graph = ApprovalGraph::builder("skip", id("land"))
+            .step(step("land"))
+            .step(step("energy").after([id("land")]).requirement(Requirement::Optional))
+            .step(step("permit").after([id("energy")]))
+            .build()
+            .unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let start = at("2026-03-02T09:00:00+08:00");
+        let events = vec![
+            RunEvent::new(
+                actor(Role::SpecialTeam),
+                at("2026-03-02T10:00:00+08:00"),
+                RunCommand::SkipStep { step: id("energy") },
+            ),
+            RunEvent::new(
+                actor(Role::Reviewer),
+                at("2026-03-02T11:00:00+08:00"),
+                RunCommand::StartStep { step: id("land"), case: CaseId::new("KIT-1").unwrap() },
+            ),
+            RunEvent::new(
+                actor(Role::Reviewer),
+                at("2026-03-03T11:00:00+08:00"),
+                RunCommand::ConcludeStep { step: id("land"), decision },
+            ),
+        ];
+        (RunDefs::new(graph, WorkCalendar::china()), History::new(start, events))
+    }
+
+    /// The model counts a skipped step as passed only once its own join is
+    /// met, as the run does: skipping `energy` early leaves `permit`
+    /// waiting (a model counting it passed at once would see a met join
+    /// left waiting), approving `land` lets it through, denying it fails
+    /// the run.
+    #[test]
+    fn a_step_skipped_while_waiting_passes_only_once_its_join_is_met() {
+        let (defs, history) = skip_then_conclude_land(Decision::Approved);
+        let run = check_run_laws(&defs, &history).unwrap();
+        let permit = StepId::new("permit").unwrap();
+        assert_eq!(run.status(defs.graph(), &permit).unwrap().kind(), S::Ready);
+
+        let (defs, history) = skip_then_conclude_land(Decision::Denied);
+        let run = check_run_laws(&defs, &history).unwrap();
+        assert_eq!(run.state(), RunState::Failed);
+    }
 }
