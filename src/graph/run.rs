@@ -291,9 +291,12 @@ pub enum RunCommand {
     /// on a required step that is then denied, it passes when a fallback
     /// standing in for that step is approved, and the run fails if none is
     /// left. Until then it keeps the steps it waits for needed, as a
-    /// waiting step does. A skipped fallback will not stand in: if its
-    /// step is then denied, the denial fails the run when that step is
-    /// required.
+    /// waiting step does. A fallback skipped while it waits will not stand
+    /// in: if its step is then denied, the denial fails the run when that
+    /// step is required. A fallback skipped while it stands in (ready
+    /// after its step's denial) is given up as if it were denied: its own
+    /// fallback takes over, or the run fails when the step it stands in
+    /// for is required.
     ///
     /// # Example
     ///
@@ -909,10 +912,18 @@ impl GraphRun {
                 if graph.steps()[i].requirement_kind() == Requirement::Required {
                     return Err(RunError::Required { step: step.clone() });
                 }
-                if !matches!(self.steps[i], StepStatus::Waiting | StepStatus::Ready { .. }) {
-                    return Err(not_allowed(step, &self.steps[i]));
-                }
+                let standing_in = match self.steps[i] {
+                    StepStatus::Waiting => false,
+                    // A ready fallback has taken over from a denied step.
+                    StepStatus::Ready { .. } => graph.topology().stands_in_for[i].is_some(),
+                    _ => return Err(not_allowed(step, &self.steps[i])),
+                };
                 self.set(graph, i, StepStatus::Skipped { at }, changes);
+                if standing_in {
+                    // Giving up the stand-in is as good as its denial: the
+                    // next fallback takes over, or the run fails.
+                    self.on_denial(graph, i, at, changes);
+                }
             }
             RunCommand::Cancel { reason } => {
                 if reason.trim().is_empty() {
@@ -1011,8 +1022,10 @@ impl GraphRun {
             if self.steps[j].approved() {
                 return true;
             }
+            // Denied, or a fallback given up while it stood in: the next
+            // fallback may have taken over.
             match (&self.steps[j], topo.fallback[j]) {
-                (StepStatus::Done { .. }, Some(f)) => j = f,
+                (StepStatus::Done { .. } | StepStatus::Skipped { .. }, Some(f)) => j = f,
                 _ => break,
             }
         }

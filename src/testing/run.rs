@@ -525,7 +525,8 @@ impl Shape {
         passes
     }
 
-    /// Approved, or denied with its fallback (chain) approved.
+    /// Approved, or denied with its fallback (chain) approved; a fallback
+    /// in the chain may have been given up (skipped) while it stood in.
     fn approved(&self, kinds: &[S], i: usize) -> bool {
         let mut j = i;
         loop {
@@ -533,7 +534,7 @@ impl Shape {
                 return true;
             }
             match (kinds[j], self.fallback[j]) {
-                (S::Approved | S::Denied, Some(f)) => j = f,
+                (S::Denied | S::Skipped, Some(f)) => j = f,
                 _ => return false,
             }
         }
@@ -571,10 +572,11 @@ fn pending(k: S) -> bool {
 ///   fallback, optional and denied or not needed, or optional and skipped
 ///   with its own join and stage gate met) and its stage gate are met; while
 ///   the run goes on, no waiting step has them met; a fallback becomes
-///   ready only on its step's denial;
+///   ready only on its step's denial (or when the fallback before it,
+///   standing in, is given up: skipped);
 /// - the run is never stuck (something is ready or under way while it
 ///   runs), is over exactly when no step is pending, and fails only on a
-///   denial.
+///   denial (or a fallback standing in given up).
 ///
 /// Returns the run at the end, for the portal's own rules.
 ///
@@ -701,10 +703,16 @@ pub fn check_run_laws(
                 format!("{replayed_kinds:?} from the changes reported"),
             ));
         }
+        // A denial, or giving up a fallback that stands in (a ready one).
         let denied = match &event.payload {
             RunCommand::ConcludeStep { step, decision } if !decision.is_approval() => {
                 shape.pos.get(step).copied()
             }
+            RunCommand::SkipStep { step } => shape
+                .pos
+                .get(step)
+                .copied()
+                .filter(|&i| shape.stands_in_for[i].is_some() && old[i] == S::Ready),
             _ => None,
         };
         let passes = shape.passes(&new);

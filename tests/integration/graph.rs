@@ -1825,12 +1825,11 @@ fn a_skipped_fallback_stays_skipped() {
 }
 
 // A fallback standing in for a denied required step is skipped (it is
-// optional): nothing stands in for the step any more, so the run should
-// fail, as it does when the fallback is skipped before the denial. Today
-// the run stays running with nothing ready or under way: `c` waits for a
-// step that can no longer pass.
+// optional): nothing stands in for the step any more, so the run fails, as
+// it does when the fallback is skipped before the denial. (It once stayed
+// running with nothing ready or under way: `c` waited for a step that
+// could no longer pass.)
 #[test]
-#[ignore = "known bug: skipping a fallback that stands in for a denied required step leaves the run stuck"]
 fn skipping_a_fallback_standing_in_fails_the_run() {
     let st = |s: &str, after: &[&str]| step(s, s, "dept", 1).after(ids(after));
     let graph = ApprovalGraph::builder("g", id("a"))
@@ -1852,6 +1851,35 @@ fn skipping_a_fallback_standing_in_fails_the_run() {
     );
     assert_eq!(pending(&run, &graph), [], "nothing can move");
     assert_eq!(run.state(), RunState::Failed);
+}
+
+// Giving up a fallback that stands in hands over to its own fallback, as
+// its denial would; approving that one completes the run.
+#[test]
+fn skipping_a_fallback_standing_in_hands_over_to_the_next() {
+    let st = |s: &str, after: &[&str]| step(s, s, "dept", 1).after(ids(after));
+    let graph = ApprovalGraph::builder("g", id("a"))
+        .step(st("a", &[]))
+        .step(st("b", &["a"]).fallback(id("f")))
+        .step(st("c", &["b"]))
+        .step(st("f", &[]).requirement(Requirement::Optional).fallback(id("g")))
+        .step(st("g", &[]).requirement(Requirement::Optional))
+        .build()
+        .unwrap();
+    let mut commands = vec![
+        (Role::Reviewer, start("a", "C-1")),
+        (Role::Reviewer, approve("a")),
+        (Role::Reviewer, start("b", "C-2")),
+        (Role::Reviewer, deny("b")),
+        (Role::SpecialTeam, skip("f")),
+    ];
+    let run = drive(&graph, &commands);
+    assert_eq!(run.state(), RunState::Running);
+    assert_eq!(run.status(&graph, &id("g")).unwrap().kind(), K::Ready);
+    assert_eq!(run.status(&graph, &id("c")).unwrap().kind(), K::Waiting);
+    commands.extend([(Role::Reviewer, start("g", "C-3")), (Role::Reviewer, approve("g"))]);
+    let run = drive(&graph, &commands);
+    assert_eq!(run.status(&graph, &id("c")).unwrap().kind(), K::Ready);
 }
 
 // Two any-joins sharing a predecessor `k` (ready, never started): `m` any

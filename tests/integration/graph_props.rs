@@ -846,12 +846,11 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Optional steps that may be skipped now, waiting or ready, leaving
-    /// out fallbacks.
+    /// Optional steps that may be skipped now, waiting or ready (a ready
+    /// fallback is given up, as if denied).
     fn skippable(&self, kinds: &[K]) -> Vec<usize> {
         (0..self.spec.len())
             .filter(|&i| self.spec.optional[i] && matches!(kinds[i], K::Waiting | K::Ready))
-            .filter(|&i| !self.spec.is_fallback(i))
             .collect()
     }
 
@@ -960,8 +959,14 @@ impl<'a> Driver<'a> {
             .filter(|c| c.from == K::Waiting && c.to == K::Ready)
             .map(|c| self.pos[&c.step])
             .collect();
+        // A denial, or giving up a fallback that stands in (a ready one).
         let denied = match &event.payload {
             RunCommand::ConcludeStep { step, decision } if !decision.is_approval() => {
+                Some(self.pos[step])
+            }
+            RunCommand::SkipStep { step }
+                if spec.is_fallback(self.pos[step]) && old[self.pos[step]] == K::Ready =>
+            {
                 Some(self.pos[step])
             }
             _ => None,
@@ -1023,7 +1028,8 @@ impl<'a> Driver<'a> {
         // Denials: a fallback takes over, or the run fails if the step (or
         // the step a fallback stands in for) is required.
         if let Some(i) = denied {
-            if let Some(f) = spec.fallback[i] {
+            // A fallback skipped before it was needed does not take over.
+            if let Some(f) = spec.fallback[i].filter(|&f| old[f] == K::Waiting) {
                 prop_assert!(t.steps.iter().any(|c| c.step == spec.id(f) && c.to == K::Ready));
             } else {
                 let root = spec.stands_in_for[i].unwrap_or(i);
@@ -1163,7 +1169,13 @@ fn approving_run_laws(spec: &Spec, seed: u64) -> Law {
     let kinds = driver.kinds_of(run);
     for (i, &k) in kinds.iter().enumerate() {
         if spec.is_fallback(i) {
-            prop_assert_eq!(k, K::NotNeeded, "fallback {}", spec.names[i]);
+            // Never needed, or skipped before it could be.
+            prop_assert!(
+                matches!(k, K::NotNeeded | K::Skipped),
+                "fallback {}: {:?}",
+                spec.names[i],
+                k
+            );
         } else if spec.optional[i] {
             prop_assert!(
                 matches!(k, K::Approved | K::Skipped | K::NotNeeded),
