@@ -746,11 +746,55 @@ impl GraphRun {
         at: DateTime<FixedOffset>,
         history: &[RunEvent],
     ) -> Result<GraphRun, RunError> {
+        GraphRun::replay_with_policy(graph, &default_run_policy(), at, history)
+    }
+
+    /// Rebuilds a run from its stored events under a portal's own role
+    /// policy, as [`apply_with_policy`](Self::apply_with_policy) applied
+    /// them.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Replay`] naming the first refused event.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::catalog::{DepartmentId, ItemCode};
+    /// use shenpi::graph::{default_run_policy, ApprovalGraph, GraphRun, RunCommand, RunCommandKind, RunError, RunEvent, Step, StepId};
+    /// use shenpi::limit::TimeLimit;
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let permit = StepId::new("permit")?;
+    /// let graph = ApprovalGraph::builder("one step", permit.clone())
+    ///     .step(Step::new(permit.clone(), ItemCode::new("P")?, DepartmentId::new("housing")?, TimeLimit::working_days(3)))
+    ///     .build()?;
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// // This portal lets its agents (代办员) start steps for the enterprise.
+    /// let policy = default_run_policy().allow(RunCommandKind::StartStep, [Role::Agent]);
+    /// let agent = Actor::new(ActorId::new("agent-1")?, Role::Agent);
+    /// let start = RunCommand::StartStep { step: permit, case: "C-1".parse()? };
+    /// let history = [RunEvent::new(agent, at("2026-03-02T09:00:00+08:00"), start)];
+    /// let begun = at("2026-03-02T08:00:00+08:00");
+    /// let run = GraphRun::replay_with_policy(&graph, &policy, begun, &history)?;
+    /// assert_eq!(run.event_count(), 1);
+    /// // Under the default policy the same history is refused at its first event.
+    /// let refused = GraphRun::replay(&graph, begun, &history).unwrap_err();
+    /// assert!(matches!(refused, RunError::Replay { index: 0, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replay_with_policy(
+        graph: &ApprovalGraph,
+        policy: &RolePolicy<RunCommandKind>,
+        at: DateTime<FixedOffset>,
+        history: &[RunEvent],
+    ) -> Result<GraphRun, RunError> {
         let mut run = GraphRun::new(graph, at);
         let mut scratch = Vec::new();
         for (index, event) in history.iter().enumerate() {
             scratch.clear();
-            run.apply_into(graph, &default_run_policy(), event, &mut scratch)
+            run.apply_into(graph, policy, event, &mut scratch)
                 .map_err(|e| RunError::Replay { index, source: Box::new(e) })?;
         }
         Ok(run)

@@ -640,16 +640,17 @@ pub fn check_run_laws(
             ));
         }
         accepted.push(event.clone());
-        let mut replayed = GraphRun::new(graph, history.start);
-        for (i, e) in accepted.iter().enumerate() {
-            if let Err(err) = replayed.apply_with_policy(graph, &defs.policy, e) {
-                return Err(law(
-                    Law::ReplayEqualsIncremental,
-                    "the accepted events replay".into(),
-                    format!("event {i} refused: {err}"),
-                ));
-            }
-        }
+        let replayed =
+            match GraphRun::replay_with_policy(graph, &defs.policy, history.start, &accepted) {
+                Ok(replayed) => replayed,
+                Err(err) => {
+                    return Err(law(
+                        Law::ReplayEqualsIncremental,
+                        "the accepted events replay".into(),
+                        format!("{err}"),
+                    ))
+                }
+            };
         if replayed != run {
             return Err(law(
                 Law::ReplayEqualsIncremental,
