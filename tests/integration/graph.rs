@@ -1700,8 +1700,8 @@ fn a_skipped_step_left_behind_by_a_join_lets_its_predecessors_go() {
 }
 
 // ---------------------------------------------------------------------------
-// Known bugs, kept as ignored tests stating the behaviour the docs promise.
-// Run them with `cargo test --test integration graph -- --ignored`.
+// Bugs found in the run machine, each kept as a test stating the behaviour
+// the docs promise (all fixed now).
 
 /// A small graph: `a`, then `b` (with fallback `f`) and `c`, both feeding
 /// `t` through an any-join.

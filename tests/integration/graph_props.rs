@@ -54,8 +54,8 @@ fn china() -> WorkCalendar {
 enum Fallbacks {
     /// None at all.
     No,
-    /// On steps no any- or at-least join waits for (see the ignored tests
-    /// in `graph.rs`: a fallback whose step a join drops is left waiting).
+    /// On steps no any- or at-least join waits for (a fallback whose step a
+    /// join drops was once left waiting: see the bug tests in `graph.rs`).
     Safe,
     /// On any step.
     Anywhere,
@@ -1230,11 +1230,10 @@ fn deciding_run_laws(spec: &Spec, seed: u64) -> Law {
 ///
 /// With all-joins only the two runs are equal. With any- and at-least
 /// joins a step of the batch may be dropped in one order and approved in
-/// the other; and, since dropping is not transitive (see the ignored test
-/// in `graph.rs`), a step outside the batch may be dropped in one order
-/// and left pending in the other. Under `Strict::Yes` (ignored, for that
-/// bug) every step outside the batch must end the same, and the runs must
-/// be equal when the batch ends the same.
+/// the other. Every step outside the batch must end the same under
+/// `Strict::Yes` (once broken when dropping was not propagated: see the bug
+/// tests in `graph.rs`), and the runs must be equal when the batch ends the
+/// same.
 fn concluding_order_laws(spec: &Spec, seed: u64, stop: Index, strict: Strict) -> Law {
     let graph = spec.graph();
     let mut driver = Driver::new(spec, &graph, seed, Mode::Approve);
