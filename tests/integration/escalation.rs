@@ -466,6 +466,34 @@ fn an_unknown_step_cannot_be_observed() {
     assert!(matches!(err, EscalationError::Run(_)), "{err:?}");
 }
 
+/// The housing permit behind [`one_step_graph`]'s step: promised in three
+/// working days, expert reviews allowed.
+fn permit_item() -> ApprovalItem {
+    ApprovalItem::builder(
+        ItemCode::new("P").unwrap(),
+        "施工许可",
+        DepartmentId::new("housing").unwrap(),
+    )
+    .promised(TimeLimit::working_days(3))
+    .special_procedures([SpecialProcedure::ExpertReview])
+    .build()
+    .unwrap()
+}
+
+fn actor(role: Role) -> Actor {
+    Actor::new(ActorId::new("someone").unwrap(), role)
+}
+
+fn event(role: Role, when: &str, command: CaseCommand) -> CaseEvent {
+    CaseEvent::new(actor(role), at(when), command)
+}
+
+/// Case `id`, received at `when`.
+fn received(ctx: &CaseContext<'_>, id: &str, when: &str) -> Case {
+    let receive = event(Role::Applicant, when, CaseCommand::Receive);
+    Case::receive(CaseId::new(id).unwrap(), ctx, &receive).unwrap().0
+}
+
 /// A step observed with its case stands still while the case is
 /// suspended, takes its extension, and refuses a case that is not the
 /// step's.
@@ -474,24 +502,9 @@ fn a_graph_step_follows_the_clock_of_its_case() {
     let (graph, permit) = one_step_graph();
     let cal = WorkCalendar::china();
     let policy = EscalationPolicy::default();
-    let item = ApprovalItem::builder(
-        ItemCode::new("P").unwrap(),
-        "施工许可",
-        DepartmentId::new("housing").unwrap(),
-    )
-    .promised(TimeLimit::working_days(3))
-    .special_procedures([SpecialProcedure::ExpertReview])
-    .build()
-    .unwrap();
+    let item = permit_item();
     let ctx = CaseContext::new(&item, &cal);
-    let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
-    let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
-    let (mut case, _) = Case::receive(
-        CaseId::new("C-1").unwrap(),
-        &ctx,
-        &event(Role::Applicant, "2026-03-02T08:30:00+08:00", CaseCommand::Receive),
-    )
-    .unwrap();
+    let mut case = received(&ctx, "C-1", "2026-03-02T08:30:00+08:00");
     case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T08:30:00+08:00", CaseCommand::Accept))
         .unwrap();
     let mut run = GraphRun::new(&graph, at("2026-03-02T08:00:00+08:00"));
@@ -544,12 +557,7 @@ fn a_graph_step_follows_the_clock_of_its_case() {
     assert_eq!(clock.promised_due.date, d(3, 13));
     assert_eq!(clock.statutory_due.date, d(3, 13));
     // Another case is refused, naming both.
-    let (other, _) = Case::receive(
-        CaseId::new("C-2").unwrap(),
-        &ctx,
-        &event(Role::Applicant, "2026-03-02T08:30:00+08:00", CaseCommand::Receive),
-    )
-    .unwrap();
+    let other = received(&ctx, "C-2", "2026-03-02T08:30:00+08:00");
     let err =
         RunStep::new(&graph, &run, &permit).with_case(&other).observe(&cal, friday).unwrap_err();
     assert_eq!(err.to_string(), "step permit is handled in case C-1, not in case C-2");
@@ -563,23 +571,9 @@ fn a_graph_step_follows_the_clock_of_its_case() {
 fn a_graph_step_counts_from_its_case_acceptance_to_its_decision() {
     let (graph, permit) = one_step_graph();
     let cal = WorkCalendar::china();
-    let item = ApprovalItem::builder(
-        ItemCode::new("P").unwrap(),
-        "施工许可",
-        DepartmentId::new("housing").unwrap(),
-    )
-    .promised(TimeLimit::working_days(3))
-    .build()
-    .unwrap();
+    let item = permit_item();
     let ctx = CaseContext::new(&item, &cal);
-    let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
-    let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
-    let (mut case, _) = Case::receive(
-        CaseId::new("C-1").unwrap(),
-        &ctx,
-        &event(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive),
-    )
-    .unwrap();
+    let mut case = received(&ctx, "C-1", "2026-03-02T09:00:00+08:00");
     let missing = CaseCommand::RequestCorrection { missing: vec!["site plan".into()] };
     case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T10:00:00+08:00", missing)).unwrap();
     let case_id = case.id().clone();
