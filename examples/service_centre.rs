@@ -1441,9 +1441,13 @@ fn main() -> Result<(), Error> {
             });
         }
     }
+    // Key-project steps are watched by the legal clocks of the cases
+    // handling them (an expert review does not count against a step).
+    let cases: BTreeMap<_, _> =
+        filed.iter().map(|f| (f.case.id().clone(), f.case.clone())).collect();
     for project in &mut projects {
         let mut by_subject: BTreeMap<String, Escalation> = BTreeMap::new();
-        for n in project.supervise(&policy, &cal, end)? {
+        for n in project.supervise_with_cases(&policy, &cal, end, &cases)? {
             let subject = format!("{} {} {}", n.project, project.name(), n.subject);
             let department = match &n.subject {
                 shenpi::project::Subject::Step { step } => {
@@ -1485,7 +1489,7 @@ fn main() -> Result<(), Error> {
         runs.add(project.graph(), &project.run().record(project.graph(), &cal)?)?;
     }
     let runs_summary = runs.summary();
-    let map = BattleMap::new(&projects, &cal, end)?;
+    let map = BattleMap::with_cases(&projects, &cases, &cal, end)?;
 
     // --- Print -----------------------------------------------------------
     println!("某县行政服务中心 (a county service centre), 4 January – 29 April 2022");

@@ -1,10 +1,11 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{KeyProject, ProjectError, ProjectId, ProjectLevel, Subject};
+use super::{CaseLookup, KeyProject, ProjectError, ProjectId, ProjectLevel, Subject};
 use crate::calendar::WorkCalendar;
+use crate::case::Case;
 use crate::catalog::DepartmentId;
-use crate::escalation::{Level, RunStep, Supervised};
+use crate::escalation::{Level, Supervised};
 use crate::graph::{RunState, StepId};
 use crate::machine::ActorId;
 use crate::ticket::{Owner, TicketId};
@@ -188,16 +189,42 @@ impl BattleMap {
     {
         let mut rows = Vec::new();
         for p in projects {
-            rows.push(row(p, cal, now)?);
+            rows.push(row::<[Case]>(p, cal, now, None)?);
+        }
+        Ok(BattleMap { at: now, rows })
+    }
+
+    /// The map of `projects` at `now`, with the cases handling their steps
+    /// under way: a step's next deadline and whether it is overdue then
+    /// follow its case's legal clock (from acceptance, suspensions
+    /// excluded), as in [`KeyProject::supervise_with_cases`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`BattleMap::new`].
+    pub fn with_cases<'a, I, C>(
+        projects: I,
+        cases: &C,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<BattleMap, ProjectError>
+    where
+        I: IntoIterator<Item = &'a KeyProject>,
+        C: CaseLookup + ?Sized,
+    {
+        let mut rows = Vec::new();
+        for p in projects {
+            rows.push(row(p, cal, now, Some(cases))?);
         }
         Ok(BattleMap { at: now, rows })
     }
 }
 
-fn row(
+fn row<C: CaseLookup + ?Sized>(
     p: &KeyProject,
     cal: &WorkCalendar,
     now: DateTime<FixedOffset>,
+    cases: Option<&C>,
 ) -> Result<BattleMapRow, ProjectError> {
     let graph = p.graph();
     let run = p.run();
@@ -216,12 +243,18 @@ fn row(
             next = Some((subject, at));
         }
     };
+    let mut overdue = Vec::new();
     for step in graph.steps() {
-        let obs = RunStep::new(graph, run, step.id()).observe(cal, now)?;
+        let obs = p.step_subject(step.id(), cases).observe(cal, now)?;
         if let (true, Some(clock)) = (obs.open, obs.clock) {
             consider(Subject::Step { step: step.id().clone() }, clock.promised_due.at);
+            if clock.at > clock.promised_due.at {
+                overdue.push(step.id().clone());
+            }
         }
     }
+    // Without cases, the run's own view of its steps under way.
+    let overdue_steps = if cases.is_some() { overdue } else { snapshot.overdue };
     let mut open_problems = Vec::new();
     for t in p.problems().iter().filter(|t| t.is_open()) {
         let owners: Vec<ProblemOwner> = t
@@ -252,7 +285,7 @@ fn row(
         state: run.state(),
         stage: stage.map(|s| s.name().to_owned()),
         next_deadline: next,
-        overdue_steps: snapshot.overdue,
+        overdue_steps,
         forecast_finish: snapshot.forecast_finish,
         open_problems,
         highest_level: p.highest_level(),

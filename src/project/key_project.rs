@@ -1,17 +1,59 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkCalendar;
+use crate::case::{Case, CaseId};
 use crate::escalation::{
     EscalationError, EscalationPolicy, Notice, RunStep, Supervised, SupervisionLog,
 };
-use crate::graph::{ApprovalGraph, GraphRun, RunError, RunEvent, RunTransition, StepId};
+use crate::graph::{
+    ApprovalGraph, GraphRun, RunError, RunEvent, RunTransition, StepId, StepStatus,
+};
 use crate::machine::ActorId;
 use crate::ticket::{Ticket, TicketId};
+
+/// Where a project finds the cases handling its steps under way, so that
+/// each step's clock counts only what its case's legal clock counts (from
+/// acceptance, suspensions excluded: [`RunStep::with_case`]). Implemented
+/// for a slice or `Vec` of cases and for maps from case id to case; a step
+/// whose case is not found is watched from its start alone.
+///
+/// # Example
+///
+/// See [`KeyProject::supervise_with_cases`].
+pub trait CaseLookup {
+    /// The case with this id, if the host has it.
+    fn case(&self, id: &CaseId) -> Option<&Case>;
+}
+
+impl CaseLookup for [Case] {
+    fn case(&self, id: &CaseId) -> Option<&Case> {
+        self.iter().find(|c| c.id() == id)
+    }
+}
+
+impl CaseLookup for Vec<Case> {
+    fn case(&self, id: &CaseId) -> Option<&Case> {
+        self.as_slice().case(id)
+    }
+}
+
+impl CaseLookup for BTreeMap<CaseId, Case> {
+    fn case(&self, id: &CaseId) -> Option<&Case> {
+        self.get(id)
+    }
+}
+
+impl<S: BuildHasher> CaseLookup for HashMap<CaseId, Case, S> {
+    fn case(&self, id: &CaseId) -> Option<&Case> {
+        self.get(id)
+    }
+}
 
 /// The id of a key project.
 ///
@@ -415,8 +457,81 @@ impl KeyProject {
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
     ) -> Result<Vec<ProjectNotice>, ProjectError> {
+        self.supervise_among::<[Case]>(policy, cal, now, None)
+    }
+
+    /// [`supervise`](Self::supervise), with the cases handling the steps
+    /// under way: each step's clock then counts only what its case's legal
+    /// clock counts, so a step is not carded while its case is suspended
+    /// (a correction, an expert review) or before it is accepted.
+    ///
+    /// # Errors
+    ///
+    /// As for [`supervise`](Self::supervise).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::escalation::EscalationPolicy;
+    /// use shenpi::graph::{ApprovalGraph, RunCommand, RunEvent, Step, StepId};
+    /// use shenpi::limit::{SpecialProcedure, SuspensionKind, TimeLimit};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    /// use shenpi::project::{KeyProject, ProjectId, ProjectLevel};
+    ///
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let (cal, permit) = (WorkCalendar::china(), StepId::new("permit")?);
+    /// let (code, housing) = (ItemCode::new("P")?, DepartmentId::new("housing")?);
+    /// let graph = ApprovalGraph::builder("one step", permit.clone())
+    ///     .step(Step::new(permit.clone(), code.clone(), housing.clone(), TimeLimit::working_days(3)))
+    ///     .build()?;
+    /// let mut project = KeyProject::new(ProjectId::new("NP-1")?, "扩建", ProjectLevel::Municipal, "某公司",
+    ///     ActorId::new("agent-1")?, graph, at("2026-03-02T09:00:00+08:00"))?;
+    /// let item = ApprovalItem::builder(code, "施工许可", housing)
+    ///     .special_procedures([SpecialProcedure::ExpertReview])
+    ///     .build()?;
+    /// let ctx = CaseContext::new(&item, &cal);
+    /// let actor = |role| Actor::new(ActorId::new("someone").unwrap(), role);
+    /// let event = |role, when, command| CaseEvent::new(actor(role), at(when), command);
+    /// let (mut case, _) =
+    ///     Case::receive(CaseId::new("C-1")?, &ctx, &event(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive))?;
+    /// case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T09:00:00+08:00", CaseCommand::Accept))?;
+    /// let start = RunCommand::StartStep { step: permit, case: case.id().clone() };
+    /// project.apply(&RunEvent::new(actor(Role::Reviewer), at("2026-03-02T09:00:00+08:00"), start))?;
+    /// // An expert review from Tuesday, still under way the next Monday.
+    /// let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+    /// case.apply(&ctx, &event(Role::Reviewer, "2026-03-03T09:00:00+08:00", CaseCommand::Suspend { reason: review }))?;
+    ///
+    /// let (policy, monday) = (EscalationPolicy::default(), at("2026-03-09T09:00:00+08:00"));
+    /// let mut alone = project.clone();
+    /// let carded = alone.supervise(&policy, &cal, monday)?;
+    /// assert!(carded.iter().any(|n| n.notice.rule.as_str() == "red-card"));
+    /// // With its case, the step stands still: one day used, nothing due.
+    /// assert!(project.supervise_with_cases(&policy, &cal, monday, &vec![case])?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn supervise_with_cases<C: CaseLookup + ?Sized>(
+        &mut self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        cases: &C,
+    ) -> Result<Vec<ProjectNotice>, ProjectError> {
+        self.supervise_among(policy, cal, now, Some(cases))
+    }
+
+    fn supervise_among<C: CaseLookup + ?Sized>(
+        &mut self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        cases: Option<&C>,
+    ) -> Result<Vec<ProjectNotice>, ProjectError> {
         let mut fired = Vec::new();
-        for (subject, obs) in self.observations(cal, now)? {
+        for (subject, obs) in self.observations(cal, now, cases)? {
             let log = self.supervision.get(&subject).cloned().unwrap_or_default();
             for notice in policy.evaluate(&obs, &log, cal, now)? {
                 fired.push(ProjectNotice {
@@ -443,9 +558,35 @@ impl KeyProject {
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
     ) -> Result<Option<DateTime<FixedOffset>>, ProjectError> {
+        self.next_due_among::<[Case]>(policy, cal, now, None)
+    }
+
+    /// [`next_due`](Self::next_due), with the cases handling the steps
+    /// under way (see [`supervise_with_cases`](Self::supervise_with_cases)).
+    ///
+    /// # Errors
+    ///
+    /// As for [`next_due`](Self::next_due).
+    pub fn next_due_with_cases<C: CaseLookup + ?Sized>(
+        &self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        cases: &C,
+    ) -> Result<Option<DateTime<FixedOffset>>, ProjectError> {
+        self.next_due_among(policy, cal, now, Some(cases))
+    }
+
+    fn next_due_among<C: CaseLookup + ?Sized>(
+        &self,
+        policy: &EscalationPolicy,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+        cases: Option<&C>,
+    ) -> Result<Option<DateTime<FixedOffset>>, ProjectError> {
         let mut next: Option<DateTime<FixedOffset>> = None;
         let empty = SupervisionLog::new();
-        for (subject, obs) in self.observations(cal, now)? {
+        for (subject, obs) in self.observations(cal, now, cases)? {
             let log = self.supervision.get(&subject).unwrap_or(&empty);
             if let Some(at) = policy.next_due(&obs, log, cal, now)? {
                 next = Some(next.map_or(at, |n| n.min(at)));
@@ -462,14 +603,33 @@ impl KeyProject {
             .max()
     }
 
-    fn observations(
+    /// Step `step` as a supervised subject, with its case when it is under
+    /// way and `cases` has it.
+    pub(super) fn step_subject<'a, C: CaseLookup + ?Sized>(
+        &'a self,
+        step: &'a StepId,
+        cases: Option<&'a C>,
+    ) -> RunStep<'a> {
+        let subject = RunStep::new(&self.graph, &self.run, step);
+        let case = match (cases, self.run.status(&self.graph, step)) {
+            (Some(cases), Ok(StepStatus::InProgress { case, .. })) => cases.case(case),
+            _ => None,
+        };
+        match case {
+            Some(case) => subject.with_case(case),
+            None => subject,
+        }
+    }
+
+    fn observations<C: CaseLookup + ?Sized>(
         &self,
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
+        cases: Option<&C>,
     ) -> Result<Vec<(Subject, crate::escalation::Observation)>, ProjectError> {
         let mut out = Vec::new();
         for step in self.graph.steps() {
-            let obs = RunStep::new(&self.graph, &self.run, step.id()).observe(cal, now)?;
+            let obs = self.step_subject(step.id(), cases).observe(cal, now)?;
             if obs.open {
                 out.push((Subject::Step { step: step.id().clone() }, obs));
             }

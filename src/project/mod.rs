@@ -15,4 +15,6 @@ mod battle_map;
 mod key_project;
 
 pub use battle_map::{BattleMap, BattleMapRow, OpenProblem, ProblemOwner};
-pub use key_project::{KeyProject, ProjectError, ProjectId, ProjectLevel, ProjectNotice, Subject};
+pub use key_project::{
+    CaseLookup, KeyProject, ProjectError, ProjectId, ProjectLevel, ProjectNotice, Subject,
+};

@@ -223,3 +223,88 @@ fn project_levels_display_their_serde_names() {
         assert_eq!(serde_json::from_value::<ProjectLevel>(json).unwrap(), level);
     }
 }
+
+/// The filing step's case, accepted with the step's start on Monday 2
+/// March and sent for an expert review on Tuesday.
+fn filing_case_under_review(
+    cal: &WorkCalendar,
+) -> (shenpi::catalog::ApprovalItem, shenpi::case::Case) {
+    use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
+    use shenpi::catalog::ApprovalItem;
+    use shenpi::limit::{SpecialProcedure, SuspensionKind};
+    let item = ApprovalItem::builder(
+        ItemCode::new("filing").unwrap(),
+        "备案",
+        DepartmentId::new("filing").unwrap(),
+    )
+    .special_procedures([SpecialProcedure::ExpertReview])
+    .build()
+    .unwrap();
+    let ctx = CaseContext::new(&item, cal);
+    let event = |role, when, command| {
+        CaseEvent::new(Actor::new(ActorId::new("someone").unwrap(), role), at(when), command)
+    };
+    let receive = event(Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive);
+    let (mut case, _) = Case::receive(CaseId::new("C-1").unwrap(), &ctx, &receive).unwrap();
+    case.apply(&ctx, &event(Role::WindowClerk, "2026-03-02T09:00:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
+    let suspend = CaseCommand::Suspend { reason: review };
+    case.apply(&ctx, &event(Role::Reviewer, "2026-03-03T09:00:00+08:00", suspend)).unwrap();
+    (item, case)
+}
+
+/// With the cases of its steps, a project watches a step by its case's
+/// legal clock: no cards, no timer and no overdue step while the case is
+/// under expert review, and overdue again once the pushed deadline passes.
+#[test]
+fn supervision_with_cases_follows_the_legal_clock_of_each_step() {
+    use shenpi::case::{CaseCommand, CaseContext, CaseEvent};
+    let cal = WorkCalendar::china();
+    let policy = EscalationPolicy::default();
+    let mut p = project();
+    let (item, mut case) = filing_case_under_review(&cal);
+    let start = RunCommand::StartStep { step: id("filing"), case: case.id().clone() };
+    p.apply(&run_event("2026-03-02T09:00:00+08:00", start)).unwrap();
+    let monday = at("2026-03-09T09:00:00+08:00");
+    let cases = vec![case.clone()];
+    // Alone, the one-day step is long overdue.
+    let alone = p.clone().supervise(&policy, &cal, monday).unwrap();
+    assert!(alone.iter().any(|n| n.notice.action == Action::RedCard), "{alone:?}");
+    assert!(p.next_due(&policy, &cal, monday).unwrap().is_some());
+    let map = BattleMap::new([&p], &cal, monday).unwrap();
+    assert_eq!(map.rows[0].overdue_steps, [id("filing")]);
+    // With its case, under review, it stands still.
+    assert_eq!(p.clone().supervise_with_cases(&policy, &cal, monday, &cases).unwrap(), []);
+    assert_eq!(p.next_due_with_cases(&policy, &cal, monday, &cases[..]).unwrap(), None);
+    let map = BattleMap::with_cases([&p], &cases, &cal, monday).unwrap();
+    assert_eq!(map.rows[0].overdue_steps, Vec::<StepId>::new());
+    // Cases the project does not know change nothing.
+    let strangers: Vec<shenpi::case::Case> = Vec::new();
+    assert_eq!(
+        BattleMap::with_cases([&p], &strangers, &cal, monday).unwrap(),
+        BattleMap::new([&p], &cal, monday).unwrap()
+    );
+    // Resumed on Tuesday 10 March: one working day from 2 March, pushed by
+    // the five working days in (3, 10] March, is due on Tuesday 10 March.
+    let ctx = CaseContext::new(&item, &cal);
+    let resume = CaseEvent::new(
+        Actor::new(ActorId::new("someone").unwrap(), Role::Reviewer),
+        at("2026-03-10T09:00:00+08:00"),
+        CaseCommand::Resume,
+    );
+    case.apply(&ctx, &resume).unwrap();
+    let cases: std::collections::BTreeMap<_, _> = [(case.id().clone(), case.clone())].into();
+    let tuesday = at("2026-03-10T10:00:00+08:00");
+    let map = BattleMap::with_cases([&p], &cases, &cal, tuesday).unwrap();
+    assert_eq!(map.rows[0].overdue_steps, Vec::<StepId>::new());
+    assert_eq!(
+        map.rows[0].next_deadline,
+        Some((Subject::Step { step: id("filing") }, at("2026-03-11T00:00:00+08:00")))
+    );
+    let wednesday = at("2026-03-11T09:00:00+08:00");
+    let map = BattleMap::with_cases([&p], &cases, &cal, wednesday).unwrap();
+    assert_eq!(map.rows[0].overdue_steps, [id("filing")]);
+    let fired = p.supervise_with_cases(&policy, &cal, wednesday, &cases).unwrap();
+    assert!(fired.iter().any(|n| n.notice.action == Action::YellowCard), "{fired:?}");
+}
