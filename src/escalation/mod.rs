@@ -12,6 +12,14 @@
 //! rule fires once per cycle; [`EscalationPolicy::next_due`] gives the exact
 //! instant of the next one, so a host sets one timer per subject instead of
 //! polling. [`Cadence`]s give meeting dates on a calendar.
+//!
+//! For many subjects at one instant, [`EscalationPolicy::sweep`] gives a
+//! [`Sweep`] that works out once what the calendar says of `now`; cases and
+//! logs loaded for repeated sweeps are best prepared once
+//! ([`Case::prepare`](crate::case::Case::prepare),
+//! [`SupervisionLog::prepare`]). A graph-run step is watched through
+//! [`RunStep`], by its case's legal clock when given the case
+//! ([`RunStep::with_case`]).
 
 mod error;
 mod evaluate;
