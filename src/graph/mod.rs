@@ -16,6 +16,7 @@ mod run;
 mod run_view;
 mod step;
 
+pub(crate) use definition::Node;
 pub use definition::{ApprovalGraph, ApprovalGraphBuilder};
 pub use error::GraphError;
 pub use ids::{StageId, StepId};

@@ -292,8 +292,9 @@ pub enum RunCommand {
     /// standing in for that step is approved, and the run fails if none is
     /// left. Until then it keeps the steps it waits for needed, as a
     /// waiting step does. A fallback skipped while it waits will not stand
-    /// in: if its step is then denied, the denial fails the run when that
-    /// step is required. A fallback skipped while it stands in (ready
+    /// in, and neither will the fallbacks behind it (they are no longer
+    /// needed): if its step is then denied, the denial fails the run when
+    /// that step is required. A fallback skipped while it stands in (ready
     /// after its step's denial) is given up as if it were denied: its own
     /// fallback takes over, or the run fails when the step it stands in
     /// for is required.

@@ -228,11 +228,14 @@ impl GraphRun {
                             let mut end = None;
                             while let Some(j) = f {
                                 match &steps[j] {
+                                    // Denied, or given up while it stood in:
+                                    // the next fallback may have taken over.
                                     StepStatus::Done { decision, .. }
                                         if !decision.is_approval() =>
                                     {
                                         f = topo.fallback[j];
                                     }
+                                    StepStatus::Skipped { .. } => f = topo.fallback[j],
                                     StepStatus::Done { at, .. } => {
                                         end = Some(day(at));
                                         break;
@@ -255,12 +258,15 @@ impl GraphRun {
                         }
                         StepStatus::Done { at, .. } => Some(day(at)),
                         // A skipped step counts as passed once its join and
-                        // gate are met: if they are, the day it was skipped;
-                        // if not, when its predecessors are forecast to meet
-                        // them (today at the earliest). It takes no time of
-                        // its own.
+                        // gate are met: if they are, the later of the day it
+                        // was skipped and the day they were met; if not,
+                        // when its predecessors are forecast to meet them
+                        // (today at the earliest). It takes no time of its
+                        // own.
                         StepStatus::Skipped { at } if joined.get(i).copied().unwrap_or(true) => {
-                            Some(day(at))
+                            let (end, by) = joined_at(i, day(at), &finish);
+                            driver[i] = by;
+                            Some(end)
                         }
                         StepStatus::Skipped { at } => {
                             let (end, by) = joined_at(i, today.max(day(at)), &finish);

@@ -197,7 +197,8 @@ impl BattleMap {
     /// The map of `projects` at `now`, with the cases handling their steps
     /// under way: a step's next deadline and whether it is overdue then
     /// follow its case's legal clock (from acceptance, suspensions
-    /// excluded), as in [`KeyProject::supervise_with_cases`].
+    /// excluded), as in [`KeyProject::supervise_with_cases`]. The forecast
+    /// finish is the run's own, from the steps' limits.
     ///
     /// # Errors
     ///
@@ -243,18 +244,27 @@ fn row<C: CaseLookup + ?Sized>(
             next = Some((subject, at));
         }
     };
-    let mut overdue = Vec::new();
-    for step in graph.steps() {
+    let mut late = vec![false; graph.steps().len()];
+    for (i, step) in graph.steps().iter().enumerate() {
         let obs = p.step_subject(step.id(), cases).observe(cal, now)?;
         if let (true, Some(clock)) = (obs.open, obs.clock) {
             consider(Subject::Step { step: step.id().clone() }, clock.promised_due.at);
-            if clock.at > clock.promised_due.at {
-                overdue.push(step.id().clone());
-            }
+            late[i] = clock.at > clock.promised_due.at;
         }
     }
-    // Without cases, the run's own view of its steps under way.
-    let overdue_steps = if cases.is_some() { overdue } else { snapshot.overdue };
+    // Without cases, the run's own view of its steps under way; with them,
+    // the steps' clocks, listed in the same (topological) order.
+    let overdue_steps = if cases.is_some() {
+        let order = graph.topology().order.iter();
+        order
+            .filter_map(|node| match *node {
+                crate::graph::Node::Step(i) if late[i] => Some(graph.steps()[i].id().clone()),
+                _ => None,
+            })
+            .collect()
+    } else {
+        snapshot.overdue
+    };
     let mut open_problems = Vec::new();
     for t in p.problems().iter().filter(|t| t.is_open()) {
         let owners: Vec<ProblemOwner> = t

@@ -1854,7 +1854,7 @@ fn skipping_a_fallback_standing_in_fails_the_run() {
 }
 
 // Giving up a fallback that stands in hands over to its own fallback, as
-// its denial would; approving that one completes the run.
+// its denial would; once that one is approved, the step after is ready.
 #[test]
 fn skipping_a_fallback_standing_in_hands_over_to_the_next() {
     let st = |s: &str, after: &[&str]| step(s, s, "dept", 1).after(ids(after));
@@ -1880,6 +1880,62 @@ fn skipping_a_fallback_standing_in_hands_over_to_the_next() {
     commands.extend([(Role::Reviewer, start("g", "C-3")), (Role::Reviewer, approve("g"))]);
     let run = drive(&graph, &commands);
     assert_eq!(run.status(&graph, &id("c")).unwrap().kind(), K::Ready);
+}
+
+// The forecast follows the hand-over too: with `f` given up, the 20-day
+// `g` stands in for `p`, so `q` finishes after it and `g` is blocking.
+#[test]
+fn the_forecast_follows_a_fallback_taking_over_from_a_skipped_one() {
+    let st = |s: &str, days, after: &[&str]| step(s, s, "dept", days).after(ids(after));
+    let graph = ApprovalGraph::builder("g", id("a"))
+        .step(st("a", 1, &[]))
+        .step(st("p", 1, &["a"]).fallback(id("f")))
+        .step(st("q", 1, &["p"]))
+        .step(st("f", 1, &[]).requirement(Requirement::Optional).fallback(id("g")))
+        .step(st("g", 20, &[]).requirement(Requirement::Optional))
+        .build()
+        .unwrap();
+    let run = drive(
+        &graph,
+        &[
+            (Role::Reviewer, start("a", "C-1")),
+            (Role::Reviewer, approve("a")),
+            (Role::Reviewer, start("p", "C-2")),
+            (Role::Reviewer, deny("p")),
+            (Role::SpecialTeam, skip("f")),
+        ],
+    );
+    let snap = run.snapshot(&graph, &WorkCalendar::china(), at("03-02 16:00")).unwrap();
+    // 20 working days after Monday 2 March is Monday 30 March; `q` a day
+    // later.
+    assert_eq!(snap.forecast_finish, d(3, 31));
+    assert!(snap.blocking.contains(&id("g")), "{:?}", snap.blocking);
+}
+
+// A step skipped before its join was met passes when the join is met, not
+// on the day it was skipped: the forecast never moves back to it.
+#[test]
+fn a_step_skipped_early_passes_when_its_join_is_met() {
+    let graph = ApprovalGraph::builder("skip", id("land"))
+        .step(step("land", "land", "dept", 10))
+        .step(
+            step("energy", "energy", "dept", 1)
+                .after(ids(&["land"]))
+                .requirement(Requirement::Optional),
+        )
+        .build()
+        .unwrap();
+    let cal = WorkCalendar::china();
+    let mut run = GraphRun::new(&graph, at(BEGIN));
+    run.apply(&graph, &ev(Role::SpecialTeam, "03-02 10:00", skip("energy"))).unwrap();
+    run.apply(&graph, &ev(Role::Reviewer, "03-02 11:00", start("land", "C-1"))).unwrap();
+    // Ten working days from 2 March: Monday 16 March.
+    let snap = run.snapshot(&graph, &cal, at("03-05 10:00")).unwrap();
+    assert_eq!(snap.forecast_finish, d(3, 16));
+    run.apply(&graph, &ev(Role::Reviewer, "03-13 10:00", approve("land"))).unwrap();
+    assert_eq!(run.state(), RunState::Completed);
+    let snap = run.snapshot(&graph, &cal, at("03-13 12:00")).unwrap();
+    assert_eq!(snap.forecast_finish, d(3, 13));
 }
 
 // Two any-joins sharing a predecessor `k` (ready, never started): `m` any

@@ -308,3 +308,71 @@ fn supervision_with_cases_follows_the_legal_clock_of_each_step() {
     let fired = p.supervise_with_cases(&policy, &cal, wednesday, &cases).unwrap();
     assert!(fired.iter().any(|n| n.notice.action == Action::YellowCard), "{fired:?}");
 }
+
+/// With no case found, the battle map's overdue steps are the run's own,
+/// in the same order, where two steps under way sort differently by id and
+/// by precedence.
+#[test]
+fn overdue_steps_without_their_cases_are_the_runs_own() {
+    let step = |s: &str, after: &[&str]| {
+        Step::new(
+            id(s),
+            ItemCode::new(s).unwrap(),
+            DepartmentId::new(s).unwrap(),
+            TimeLimit::working_days(1),
+        )
+        .after(after.iter().map(|a| id(a)))
+    };
+    let graph = ApprovalGraph::builder("diamond", id("m"))
+        .step(step("m", &[]))
+        .step(step("b", &["m"]))
+        .step(step("c", &["m"]))
+        .step(step("a", &["c"]))
+        .step(step("z", &["a", "b"]))
+        .build()
+        .unwrap();
+    let mut p = KeyProject::new(
+        ProjectId::new("NP-10").unwrap(),
+        "菱形",
+        ProjectLevel::Provincial,
+        "某公司",
+        ActorId::new("agent-1").unwrap(),
+        graph,
+        at("2026-03-02T09:00:00+08:00"),
+    )
+    .unwrap();
+    for (when, command) in [
+        (
+            "2026-03-02T09:00:00+08:00",
+            RunCommand::StartStep { step: id("m"), case: "C-1".parse().unwrap() },
+        ),
+        (
+            "2026-03-02T10:00:00+08:00",
+            RunCommand::ConcludeStep { step: id("m"), decision: Decision::Approved },
+        ),
+        (
+            "2026-03-02T11:00:00+08:00",
+            RunCommand::StartStep { step: id("b"), case: "C-2".parse().unwrap() },
+        ),
+        (
+            "2026-03-02T11:00:00+08:00",
+            RunCommand::StartStep { step: id("c"), case: "C-3".parse().unwrap() },
+        ),
+        (
+            "2026-03-02T12:00:00+08:00",
+            RunCommand::ConcludeStep { step: id("c"), decision: Decision::Approved },
+        ),
+        (
+            "2026-03-02T13:00:00+08:00",
+            RunCommand::StartStep { step: id("a"), case: "C-4".parse().unwrap() },
+        ),
+    ] {
+        p.apply(&run_event(when, command)).unwrap();
+    }
+    let cal = WorkCalendar::china();
+    let now = at("2026-03-09T09:00:00+08:00");
+    let plain = BattleMap::new([&p], &cal, now).unwrap();
+    assert_eq!(plain.rows[0].overdue_steps.len(), 2, "{:?}", plain.rows[0].overdue_steps);
+    let none: Vec<shenpi::case::Case> = Vec::new();
+    assert_eq!(BattleMap::with_cases([&p], &none, &cal, now).unwrap(), plain);
+}
