@@ -20,8 +20,10 @@ use crate::ticket::{Ticket, TicketId};
 /// Where a project finds the cases handling its steps under way, so that
 /// each step's clock counts only what its case's legal clock counts (from
 /// acceptance, suspensions excluded: [`RunStep::with_case`]). Implemented
-/// for a slice or `Vec` of cases and for maps from case id to case; a step
-/// whose case is not found is watched from its start alone.
+/// for a slice or `Vec` of cases (searched in order: fine for a project's
+/// few cases) and for maps from case id to case (for a host's whole
+/// caseload); a step whose case is not found is watched from its start
+/// alone.
 ///
 /// # Example
 ///

@@ -1824,6 +1824,35 @@ fn a_skipped_fallback_stays_skipped() {
     assert_eq!(run.state(), RunState::Failed);
 }
 
+/// `a`, then `b` (required, 1 day, with the optional fallback `f`), then
+/// `c`; `f` has the optional fallback `g` of `g_days` when given.
+fn fallback_chain(g_days: Option<u32>) -> ApprovalGraph {
+    let st = |s: &str, days, after: &[&str]| step(s, s, "dept", days).after(ids(after));
+    let f = st("f", 1, &[]).requirement(Requirement::Optional);
+    let mut builder = ApprovalGraph::builder("g", id("a"))
+        .step(st("a", 1, &[]))
+        .step(st("b", 1, &["a"]).fallback(id("f")))
+        .step(st("c", 1, &["b"]));
+    builder = match g_days {
+        Some(days) => builder
+            .step(f.fallback(id("g")))
+            .step(st("g", days, &[]).requirement(Requirement::Optional)),
+        None => builder.step(f),
+    };
+    builder.build().unwrap()
+}
+
+/// `b` denied, so `f` stands in; then `f` given up (skipped).
+fn deny_b_then_give_up_f() -> Vec<(Role, RunCommand)> {
+    vec![
+        (Role::Reviewer, start("a", "C-1")),
+        (Role::Reviewer, approve("a")),
+        (Role::Reviewer, start("b", "C-2")),
+        (Role::Reviewer, deny("b")),
+        (Role::SpecialTeam, skip("f")),
+    ]
+}
+
 // A fallback standing in for a denied required step is skipped (it is
 // optional): nothing stands in for the step any more, so the run fails, as
 // it does when the fallback is skipped before the denial. (It once stayed
@@ -1831,24 +1860,8 @@ fn a_skipped_fallback_stays_skipped() {
 // could no longer pass.)
 #[test]
 fn skipping_a_fallback_standing_in_fails_the_run() {
-    let st = |s: &str, after: &[&str]| step(s, s, "dept", 1).after(ids(after));
-    let graph = ApprovalGraph::builder("g", id("a"))
-        .step(st("a", &[]))
-        .step(st("b", &["a"]).fallback(id("f")))
-        .step(st("c", &["b"]))
-        .step(st("f", &[]).requirement(Requirement::Optional))
-        .build()
-        .unwrap();
-    let run = drive(
-        &graph,
-        &[
-            (Role::Reviewer, start("a", "C-1")),
-            (Role::Reviewer, approve("a")),
-            (Role::Reviewer, start("b", "C-2")),
-            (Role::Reviewer, deny("b")),
-            (Role::SpecialTeam, skip("f")),
-        ],
-    );
+    let graph = fallback_chain(None);
+    let run = drive(&graph, &deny_b_then_give_up_f());
     assert_eq!(pending(&run, &graph), [], "nothing can move");
     assert_eq!(run.state(), RunState::Failed);
 }
@@ -1857,22 +1870,8 @@ fn skipping_a_fallback_standing_in_fails_the_run() {
 // its denial would; once that one is approved, the step after is ready.
 #[test]
 fn skipping_a_fallback_standing_in_hands_over_to_the_next() {
-    let st = |s: &str, after: &[&str]| step(s, s, "dept", 1).after(ids(after));
-    let graph = ApprovalGraph::builder("g", id("a"))
-        .step(st("a", &[]))
-        .step(st("b", &["a"]).fallback(id("f")))
-        .step(st("c", &["b"]))
-        .step(st("f", &[]).requirement(Requirement::Optional).fallback(id("g")))
-        .step(st("g", &[]).requirement(Requirement::Optional))
-        .build()
-        .unwrap();
-    let mut commands = vec![
-        (Role::Reviewer, start("a", "C-1")),
-        (Role::Reviewer, approve("a")),
-        (Role::Reviewer, start("b", "C-2")),
-        (Role::Reviewer, deny("b")),
-        (Role::SpecialTeam, skip("f")),
-    ];
+    let graph = fallback_chain(Some(1));
+    let mut commands = deny_b_then_give_up_f();
     let run = drive(&graph, &commands);
     assert_eq!(run.state(), RunState::Running);
     assert_eq!(run.status(&graph, &id("g")).unwrap().kind(), K::Ready);
@@ -1883,30 +1882,13 @@ fn skipping_a_fallback_standing_in_hands_over_to_the_next() {
 }
 
 // The forecast follows the hand-over too: with `f` given up, the 20-day
-// `g` stands in for `p`, so `q` finishes after it and `g` is blocking.
+// `g` stands in for `b`, so `c` finishes after it and `g` is blocking.
 #[test]
 fn the_forecast_follows_a_fallback_taking_over_from_a_skipped_one() {
-    let st = |s: &str, days, after: &[&str]| step(s, s, "dept", days).after(ids(after));
-    let graph = ApprovalGraph::builder("g", id("a"))
-        .step(st("a", 1, &[]))
-        .step(st("p", 1, &["a"]).fallback(id("f")))
-        .step(st("q", 1, &["p"]))
-        .step(st("f", 1, &[]).requirement(Requirement::Optional).fallback(id("g")))
-        .step(st("g", 20, &[]).requirement(Requirement::Optional))
-        .build()
-        .unwrap();
-    let run = drive(
-        &graph,
-        &[
-            (Role::Reviewer, start("a", "C-1")),
-            (Role::Reviewer, approve("a")),
-            (Role::Reviewer, start("p", "C-2")),
-            (Role::Reviewer, deny("p")),
-            (Role::SpecialTeam, skip("f")),
-        ],
-    );
+    let graph = fallback_chain(Some(20));
+    let run = drive(&graph, &deny_b_then_give_up_f());
     let snap = run.snapshot(&graph, &WorkCalendar::china(), at("03-02 16:00")).unwrap();
-    // 20 working days after Monday 2 March is Monday 30 March; `q` a day
+    // 20 working days after Monday 2 March is Monday 30 March; `c` a day
     // later.
     assert_eq!(snap.forecast_finish, d(3, 31));
     assert!(snap.blocking.contains(&id("g")), "{:?}", snap.blocking);
