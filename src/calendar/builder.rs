@@ -268,6 +268,8 @@ impl WorkCalendarBuilder {
             make_up_days: self.make_up_days,
             office_hours: self.office_hours,
             utc_offset: self.utc_offset,
+            published_through: last_year,
+            arrangements: Default::default(),
         }
         .build()
     }

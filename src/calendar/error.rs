@@ -185,4 +185,111 @@ pub enum CalendarError {
         /// The date listed twice.
         date: NaiveDate,
     },
+    /// A date of a year's arrangement lies outside that year and the
+    /// December before it (the only days a notice for the year sets).
+    #[error(
+        "date {date} lies outside the arrangement for {year} (its year and the December before)"
+    )]
+    #[non_exhaustive]
+    ArrangementDateOutsideYear {
+        /// The year arranged.
+        year: i32,
+        /// The date outside it.
+        date: NaiveDate,
+    },
+    /// A notice without a document number.
+    #[error("a notice must have a document number")]
+    EmptyNoticeNumber,
+    /// A note (a notice number, a source) is longer than a calendar keeps.
+    #[error("a note of {len} bytes is longer than the {max} bytes kept")]
+    #[non_exhaustive]
+    NoteTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The most kept.
+        max: usize,
+    },
+    /// A notice issued after the year it arranges.
+    #[error("notice {number} of {issued} was issued after the year {year} it arranges")]
+    #[non_exhaustive]
+    NoticeAfterYear {
+        /// The notice's number.
+        number: String,
+        /// When it was issued.
+        issued: NaiveDate,
+        /// The year arranged.
+        year: i32,
+    },
+    /// Adding a year's arrangement would leave a year unknown between the
+    /// published years and it.
+    #[error(
+        "the arrangement for {year} leaves a gap: the published years end with {published}, so the next to add is {}",
+        published + 1
+    )]
+    #[non_exhaustive]
+    ArrangementGap {
+        /// The year offered.
+        year: i32,
+        /// The last published year of the calendar.
+        published: i32,
+    },
+    /// Adding a year's arrangement for a year the calendar already has
+    /// published; a correction must say it is one.
+    #[error(
+        "the calendar already has {year} (published years {first}..={published}): a changed arrangement is added as a correction"
+    )]
+    #[non_exhaustive]
+    ArrangementOverlap {
+        /// The year offered.
+        year: i32,
+        /// The first covered year.
+        first: i32,
+        /// The last published year.
+        published: i32,
+    },
+    /// A correction for a year the calendar has not published.
+    #[error("no published year {year} to correct (published years {first}..={published})")]
+    #[non_exhaustive]
+    NothingToCorrect {
+        /// The year offered.
+        year: i32,
+        /// The first covered year.
+        first: i32,
+        /// The last published year.
+        published: i32,
+    },
+    /// A year that the provisional estimate cannot place (its lunisolar
+    /// holidays are computed for a bounded range of years only).
+    #[error("year {year} cannot be estimated: estimates cover {min}..={max}")]
+    #[non_exhaustive]
+    EstimateOutOfRange {
+        /// The year asked for.
+        year: i32,
+        /// The earliest year estimated.
+        min: i32,
+        /// The latest year estimated.
+        max: i32,
+    },
+    /// Estimates asked through a year that is already published.
+    #[error(
+        "estimates through {through} add nothing: the calendar is published through {published}"
+    )]
+    #[non_exhaustive]
+    EstimateNotAfterPublished {
+        /// The last year to estimate.
+        through: i32,
+        /// The last published year.
+        published: i32,
+    },
+    /// The last published year of a calendar lies outside its covered years.
+    #[error("published years end with {published}, outside the covered years {first}..={last}")]
+    #[non_exhaustive]
+    PublishedOutOfRange {
+        /// The last published year given.
+        published: i32,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
 }

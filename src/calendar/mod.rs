@@ -45,15 +45,25 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod arrangement;
 mod builder;
+mod change;
 mod china;
 mod error;
+mod estimate;
+mod horizon;
 mod office_hours;
 mod overlay;
 mod work_calendar;
 
+pub use arrangement::{Arrangement, ArrangementNotice, DayRun, MAX_NOTE_LEN};
 pub use builder::WorkCalendarBuilder;
+pub use change::{CalendarChange, DayChange};
 pub use error::CalendarError;
+pub use estimate::{
+    statutory_holidays, Festival, StatutoryHoliday, ESTIMATE_MAX_YEAR, ESTIMATE_MIN_YEAR,
+};
+pub use horizon::{CalendarFingerprint, FingerprintError, Horizon};
 pub use office_hours::{OfficeHours, OfficePeriod};
 pub use overlay::Overlay;
 pub(crate) use work_calendar::Point;

@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -10,7 +10,9 @@ use chrono::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{CalendarError, Direction, OfficeHours, Overlay, Roll, WorkCalendarBuilder};
+use super::{
+    Arrangement, CalendarError, Direction, OfficeHours, Overlay, Roll, WorkCalendarBuilder,
+};
 
 /// An instant on a calendar's clock: its civil day as an index from the
 /// first covered day (possibly outside the covered days) and the seconds
@@ -103,7 +105,7 @@ pub const MAX_YEARS: u32 = 500;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CalendarData", into = "CalendarData")]
 pub struct WorkCalendar {
-    def: Arc<Definition>,
+    pub(super) def: Arc<Definition>,
     tables: Arc<Tables>,
 }
 
@@ -119,6 +121,12 @@ pub(crate) struct Definition {
     pub(crate) make_up_days: BTreeSet<NaiveDate>,
     pub(crate) office_hours: OfficeHours,
     pub(crate) utc_offset: FixedOffset,
+    /// The last year whose days are published; later covered years are
+    /// provisional estimates.
+    pub(crate) published_through: i32,
+    /// The arrangements the published years were built from, by year: where
+    /// the days came from (their notices), and what a correction replaces.
+    pub(crate) arrangements: BTreeMap<i32, Arrangement>,
 }
 
 /// The derived per-day tables behind every O(1) operation.
@@ -164,6 +172,22 @@ impl Definition {
         }
         if let Some(date) = self.holidays.intersection(&self.make_up_days).next() {
             return Err(CalendarError::HolidayAndMakeUpDay { date: *date });
+        }
+        if !(first..=last).contains(&self.published_through) {
+            return Err(CalendarError::PublishedOutOfRange {
+                published: self.published_through,
+                first,
+                last,
+            });
+        }
+        if let Some(year) =
+            self.arrangements.keys().find(|y| !(first..=self.published_through).contains(*y))
+        {
+            return Err(CalendarError::YearOutOfRange {
+                year: *year,
+                first,
+                last: self.published_through,
+            });
         }
         for date in &self.make_up_days {
             if self.weekend & weekday_bit(date.weekday()) == 0 {
@@ -478,6 +502,14 @@ impl WorkCalendar {
     #[cold]
     fn instant_out_of_range(&self, at: &DateTime<FixedOffset>) -> CalendarError {
         self.out_of_range(self.to_civil(at).date())
+    }
+
+    /// Whether covered day index `i` lies in an estimated year.
+    #[inline]
+    pub(crate) fn is_provisional_index(&self, i: usize) -> bool {
+        let t = self.tables();
+        let published = (self.def.published_through - self.def.first_year + 1) as usize;
+        t.year_start.get(published).is_some_and(|end| i >= *end as usize)
     }
 
     /// Working days among covered days `0..=i`.
@@ -1207,6 +1239,13 @@ struct CalendarData {
     #[serde(default = "china_standard_time", with = "utc_offset_serde")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     utc_offset: FixedOffset,
+    /// The last published year, where later covered years are provisional
+    /// estimates; left out when every covered year is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    published_through: Option<i32>,
+    /// The arrangements the published years were built from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    arrangements: Vec<Arrangement>,
 }
 
 fn default_weekend() -> Vec<Weekday> {
@@ -1236,6 +1275,8 @@ impl TryFrom<CalendarData> for WorkCalendar {
             make_up_days: data.make_up_days.into_iter().collect(),
             office_hours: data.office_hours,
             utc_offset: data.utc_offset,
+            published_through: data.published_through.unwrap_or(data.last_year),
+            arrangements: data.arrangements.into_iter().map(|a| (a.year(), a)).collect(),
         }
         .build()
     }
@@ -1252,6 +1293,9 @@ impl From<WorkCalendar> for CalendarData {
             make_up_days: def.make_up_days.iter().copied().collect(),
             office_hours: def.office_hours.clone(),
             utc_offset: def.utc_offset,
+            published_through: (def.published_through != def.last_year)
+                .then_some(def.published_through),
+            arrangements: def.arrangements.values().cloned().collect(),
         }
     }
 }

@@ -538,17 +538,23 @@ impl Case {
         match effect {
             Effect::None => {}
             Effect::StartClock(start) => {
-                self.clock = Some(LegalClock::start(start, item.promised(), item.statutory())?);
+                let clock = LegalClock::start(start, item.promised(), item.statutory())?;
+                // A deadline past the calendar's published years is refused
+                // here, at acceptance, not found when the clock is read.
+                clock.check_deadlines(cal)?;
+                self.clock = Some(clock);
                 self.accepted_at = Some(start);
             }
             Effect::DeemAccepted => {
-                self.clock =
-                    Some(LegalClock::start(self.received_at, item.promised(), item.statutory())?);
+                let clock = LegalClock::start(self.received_at, item.promised(), item.statutory())?;
+                clock.check_deadlines(cal)?;
+                self.clock = Some(clock);
                 self.accepted_at = Some(self.received_at);
                 self.deemed_accepted = true;
             }
             Effect::OnTheSpot => {
                 let mut clock = LegalClock::start(at, item.promised(), item.statutory())?;
+                clock.check_deadlines(cal)?;
                 clock.stop(at)?;
                 self.clock = Some(clock);
                 self.accepted_at = Some(at);

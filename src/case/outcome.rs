@@ -68,6 +68,12 @@ pub struct CaseOutcome {
     /// Working days from the promised due date to the decision day when
     /// late (0 when on time, and when late on the due day itself).
     pub overdue_working_days: u32,
+    /// Whether the outcome counts over a day of an estimated year (a
+    /// deadline, or the days worked): see
+    /// [`Due::provisional`](crate::limit::Due::provisional). Left out of JSON
+    /// when false.
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    pub provisional: bool,
 }
 
 impl CaseOutcome {
@@ -93,6 +99,7 @@ impl CaseOutcome {
             within_statutory: concluded_at <= reading.statutory_due.at,
             overdue_working_days: u32::try_from(-reading.remaining_promised_days.min(0))
                 .unwrap_or(u32::MAX),
+            provisional: reading.provisional,
         })
     }
 }

@@ -140,6 +140,12 @@ pub struct Notice {
     pub due_at: DateTime<FixedOffset>,
     /// For a referral to the joint meeting, the meeting's date.
     pub meeting: Option<NaiveDate>,
+    /// Whether the notice rests on a day of an estimated year (the
+    /// subject's clock reading, or the instant its trigger was met): see
+    /// [`Due::provisional`](crate::limit::Due::provisional). Left out of JSON
+    /// when false.
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    pub provisional: bool,
 }
 
 /// The notices a subject has had: its supervision history, which the host
@@ -871,6 +877,8 @@ impl EscalationPolicy {
                     cycle: obs.cycle,
                     due_at: at,
                     meeting,
+                    provisional: obs.clock.as_ref().is_some_and(|c| c.provisional)
+                        || cal.is_provisional(cal.to_civil(&at).date()),
                 });
             }
         }

@@ -25,6 +25,7 @@ mod error;
 mod evaluate;
 mod ladder;
 mod meeting;
+mod moves;
 mod policy;
 mod subjects;
 
@@ -32,5 +33,6 @@ pub use error::EscalationError;
 pub use evaluate::{Notice, Observation, Supervised, SupervisionLog, Sweep};
 pub use ladder::{Action, Level};
 pub use meeting::{Cadence, Meetings};
+pub use moves::{moved_deadlines, DeadlineMove, MovedDeadline};
 pub use policy::{EscalationPolicy, Rule, RuleId, SubjectKind, Trigger};
 pub use subjects::RunStep;

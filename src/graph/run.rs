@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::definition::Node;
 use super::{ApprovalGraph, Requirement, StepId};
+use crate::calendar::WorkCalendar;
 use crate::case::{CaseId, Decision};
+use crate::limit::{LegalClock, LimitError};
 use crate::machine::{Envelope, Named, Role, RolePolicy, Transition};
 
 /// Where one step of a run stands, with the data of that status.
@@ -504,6 +506,16 @@ pub struct RunTransition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
+    /// A step's deadline cannot be given by the calendar (it falls past the
+    /// last published year): see [`GraphRun::apply_on`].
+    #[error("step {step} cannot start: {reason}")]
+    #[non_exhaustive]
+    StepDeadline {
+        /// The step.
+        step: StepId,
+        /// Why its deadline cannot be given.
+        reason: LimitError,
+    },
     /// The command names a step the graph does not have.
     #[error("the graph has no step {step}")]
     #[non_exhaustive]
@@ -863,6 +875,59 @@ impl GraphRun {
         event: &RunEvent,
     ) -> Result<RunTransition, RunError> {
         self.apply_with_policy(graph, &default_run_policy(), event)
+    }
+
+    /// As [`apply`](Self::apply), first checking on `cal` that a step being
+    /// started has a deadline the calendar can give: under the refuse
+    /// policy ([`Horizon::Refuse`](crate::calendar::Horizon)), starting a
+    /// step whose limit would end past the last published year is refused
+    /// here, at the command, rather than found when the run is supervised.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::StepDeadline`] for such a step; otherwise as for
+    /// [`apply`](Self::apply).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::{Horizon, WorkCalendar};
+    /// use shenpi::catalog::{DepartmentId, ItemCode};
+    /// use shenpi::graph::{ApprovalGraph, GraphRun, RunCommand, RunError, RunEvent, Step, StepId};
+    /// use shenpi::limit::TimeLimit;
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let id = |s| StepId::new(s).unwrap();
+    /// let land = Step::new(id("land"), ItemCode::new("XK-1")?, DepartmentId::new("land")?, TimeLimit::working_days(20));
+    /// let graph = ApprovalGraph::builder("厂房", id("land")).step(land).build()?;
+    /// let at = DateTime::parse_from_rfc3339("2026-12-14T09:00:00+08:00")?;
+    /// let reviewer = Actor::new(ActorId::new("rev-1")?, Role::Reviewer);
+    /// let start = RunEvent::new(reviewer, at, RunCommand::StartStep { step: id("land"), case: "JO-7".parse()? });
+    ///
+    /// let mut run = GraphRun::new(&graph, at);
+    /// let err = run.apply_on(&graph, &WorkCalendar::china(), &start).unwrap_err();
+    /// assert!(matches!(err, RunError::StepDeadline { .. }));
+    /// let estimating = WorkCalendar::china().with_horizon(Horizon::Estimate { through: 2027 })?;
+    /// assert!(run.apply_on(&graph, &estimating, &start).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_on(
+        &mut self,
+        graph: &ApprovalGraph,
+        cal: &WorkCalendar,
+        event: &RunEvent,
+    ) -> Result<RunTransition, RunError> {
+        if let RunCommand::StartStep { step, .. } = &event.payload {
+            if let Some(found) = graph.step(step) {
+                let limit = found.limit();
+                let deadline = |reason| RunError::StepDeadline { step: step.clone(), reason };
+                LegalClock::start(event.at, limit, limit)
+                    .and_then(|clock| clock.check_deadlines(cal))
+                    .map_err(deadline)?;
+            }
+        }
+        self.apply(graph, event)
     }
 
     /// Checks a command and records it, or refuses it and leaves the run as

@@ -17,7 +17,9 @@ use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::calendar::{CalendarError, OfficeHours, OfficePeriod, WorkCalendar};
+use crate::calendar::{
+    Arrangement, CalendarError, DayRun, OfficeHours, OfficePeriod, WorkCalendar,
+};
 use crate::catalog::{ApprovalItem, CaseKind, CatalogError, DepartmentId, ItemCode, ItemType};
 use crate::escalation::{
     Action, Cadence, EscalationError, EscalationPolicy, Level, Meetings, Rule, RuleId, SubjectKind,
@@ -128,8 +130,8 @@ fn locate<'m>(value: &Value, message: &'m str) -> Option<(Path, &'m str)> {
     if let Some(found) = catalog(value, message) {
         return Some(found);
     }
-    let locators: [fn(&Value, &str) -> Option<Path>; 6] =
-        [graph, item, calendar, office_hours, overlay, policy];
+    let locators: [fn(&Value, &str) -> Option<Path>; 7] =
+        [graph, item, calendar, office_hours, overlay, policy, arrangement];
     locators.iter().find_map(|locator| locator(value, message)).map(|path| (path, message))
 }
 
@@ -298,6 +300,39 @@ fn overlay(value: &Value, message: &str) -> Option<Path> {
 }
 
 // ---------------------------------------------------------------------------
+// Arrangements.
+
+fn arrangement(value: &Value, message: &str) -> Option<Path> {
+    let year = i32::deserialize(value.get("year")?).ok()?;
+    let off = match value.get("off") {
+        Some(v) => Vec::<DayRun>::deserialize(v).ok()?,
+        None => Vec::new(),
+    };
+    let days = match value.get("make_up_days") {
+        Some(v) => Vec::<NaiveDate>::deserialize(v).ok()?,
+        None => Vec::new(),
+    };
+    let err = Arrangement::new(year, off.iter().copied(), days.iter().copied()).err()?;
+    if err.to_string() != message {
+        return None;
+    }
+    let day_at = |date: &NaiveDate| {
+        let i = days.iter().position(|d| d == date)?;
+        Some(Path::default().field("make_up_days").index(i))
+    };
+    match &err {
+        CalendarError::UnsupportedYear { .. } => Some(Path::default().field("year")),
+        CalendarError::ArrangementDateOutsideYear { date, .. } => day_at(date).or_else(|| {
+            let i = off.iter().position(|r| r.first() == *date || r.last() == *date)?;
+            Some(Path::default().field("off").index(i))
+        }),
+        CalendarError::MakeUpDayNotWeekend { date, .. }
+        | CalendarError::HolidayAndMakeUpDay { date } => day_at(date),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Calendars.
 
 #[derive(Deserialize)]
@@ -316,6 +351,12 @@ struct CalendarForm {
     #[serde(default)]
     #[allow(dead_code)] // read so that the form accepts it; checked by decoding
     utc_offset: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)] // read so that the form accepts it; checked by decoding
+    published_through: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)] // read so that the form accepts it; checked by decoding
+    arrangements: Option<Value>,
 }
 
 fn weekend() -> Vec<Weekday> {

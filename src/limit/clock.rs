@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
-use crate::calendar::{Point, WorkCalendar};
+use crate::calendar::{CalendarError, Direction, Point, Roll, WorkCalendar};
 
 /// One stop of the clock: from `start` until `end` (still running when
 /// `end` is `None`).
@@ -130,6 +130,12 @@ pub struct Due {
     pub date: NaiveDate,
     /// The instant the limit ends.
     pub at: DateTime<FixedOffset>,
+    /// Whether the deadline counts over a day of an estimated year
+    /// ([`Horizon::Estimate`](crate::calendar::Horizon)): a voucher prints
+    /// 预计 beside it, and it may move when the year's notice is loaded. Left
+    /// out of JSON when false.
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    pub provisional: bool,
 }
 
 /// Where a clock stands, from calm to overdue. Ordered by severity.
@@ -237,6 +243,11 @@ pub struct ClockReading {
     pub stopped: bool,
     /// The status under the thresholds given.
     pub status: ClockStatus,
+    /// Whether anything read depends on a day of an estimated year (a
+    /// deadline, or the day of `at`): see [`Due::provisional`]. Left out of
+    /// JSON when false.
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    pub provisional: bool,
 }
 
 /// The legal clock of one matter: started at acceptance, with a promised and
@@ -770,6 +781,60 @@ impl LegalClock {
         self.due_from(cal, limit, &counts)
     }
 
+    /// Checks that both deadlines can be worked out on `cal` as the clock
+    /// starts: what a command that starts a clock (accepting a case) checks
+    /// before it is recorded, so that a deadline falling in a year whose
+    /// holiday arrangement is not published is refused at that command,
+    /// never found later when the clock is read.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::DeadlineUnpublished`] when a deadline falls after the
+    /// calendar's last published year (and the calendar does not estimate
+    /// it); [`LimitError::Calendar`] for other calendar errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::{Horizon, WorkCalendar};
+    /// use shenpi::limit::{LegalClock, LimitError, TimeLimit};
+    ///
+    /// let accepted = DateTime::parse_from_rfc3339("2026-12-07T10:00:00+08:00")?;
+    /// let clock = LegalClock::start(accepted, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// let err = clock.check_deadlines(&WorkCalendar::china()).unwrap_err();
+    /// assert!(matches!(err, LimitError::DeadlineUnpublished { published: 2026, .. }));
+    /// assert!(err.to_string().starts_with(
+    ///     "the statutory deadline of 20 working days from 2026-12-07 10:00:00 +08:00 falls after 2026"
+    /// ));
+    /// let estimating = WorkCalendar::china().with_horizon(Horizon::Estimate { through: 2027 })?;
+    /// assert!(clock.check_deadlines(&estimating).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_deadlines(&self, cal: &WorkCalendar) -> Result<(), LimitError> {
+        for (deadline, limit) in
+            [(Deadline::Statutory, self.statutory), (Deadline::Promised, self.promised)]
+        {
+            match self.due(cal, deadline, self.started) {
+                Ok(_) => {}
+                Err(LimitError::Calendar(
+                    CalendarError::CountOutOfRange { direction: Direction::Forward, .. }
+                    | CalendarError::SecondsOutOfRange { .. }
+                    | CalendarError::NoWorkingDay { roll: Roll::Following, .. },
+                )) if cal.covers(cal.to_civil(&self.started).date()) => {
+                    return Err(LimitError::DeadlineUnpublished {
+                        deadline,
+                        limit,
+                        started: self.started,
+                        published: cal.published_through(),
+                    })
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(())
+    }
+
     /// What every question about the clock at `at` needs, worked out once:
     /// the start day, the time suspended and the extension granted by then.
     /// The memo, when it holds for `cal` and `at`, gives the start and the
@@ -892,21 +957,26 @@ impl LegalClock {
             LimitUnit::WorkingDays => {
                 let n = limit.amount().saturating_add(c.extension).saturating_add(c.suspended_days);
                 let date = cal.add_working_days_at(c.start, n)?;
-                Ok(Due { date, at: cal.close_of_covered(date)? })
+                Ok(Due {
+                    date,
+                    at: cal.close_of_covered(date)?,
+                    provisional: cal.is_provisional(date),
+                })
             }
             LimitUnit::NaturalDays => {
                 let start = cal.to_civil(&self.started).date();
                 let pushed = u32::try_from(c.suspended_natural_days).unwrap_or(u32::MAX);
                 let end = cal.add_natural_days(start, limit.amount().saturating_add(pushed))?;
                 let date = cal.add_working_days(end, c.extension)?;
-                Ok(Due { date, at: cal.office_close(date)? })
+                Ok(Due { date, at: cal.office_close(date)?, provisional: cal.is_provisional(date) })
             }
             LimitUnit::WorkingHours => {
                 let seconds = u64::from(limit.amount()) * 3600
                     + u64::from(c.extension) * u64::from(cal.office_hours().day_seconds())
                     + c.suspended_seconds;
                 let at = cal.add_working_seconds(&self.started, seconds)?;
-                Ok(Due { date: end_day(cal, &at), at })
+                let date = end_day(cal, &at);
+                Ok(Due { date, at, provisional: cal.is_provisional(date) })
             }
         }
     }
@@ -1090,6 +1160,9 @@ impl LegalClock {
                 && self.suspensions.iter().any(|s| s.start <= at && s.end.is_none_or(|e| e > at)),
             stopped: self.stopped.is_some_and(|s| s <= at),
             status,
+            provisional: statutory_due.provisional
+                || promised_due.provisional
+                || cal.is_provisional_index(today),
         })
     }
 }

@@ -26,6 +26,27 @@ pub enum LimitError {
     /// often).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A command would start a clock whose deadline falls past the last
+    /// published year of the calendar, under the refuse policy
+    /// ([`Horizon::Refuse`](crate::calendar::Horizon)): refused at the
+    /// command, so no clock is started whose deadlines cannot be read.
+    #[error(
+        "the {deadline} deadline of {limit} from {started} falls after {published}, the last year \
+         whose holiday arrangement the calendar has: load the {next} arrangement \
+         (WorkCalendar::with_arrangement) or opt into estimates (Horizon::Estimate)",
+        next = published + 1
+    )]
+    #[non_exhaustive]
+    DeadlineUnpublished {
+        /// Which deadline.
+        deadline: super::Deadline,
+        /// Its limit.
+        limit: super::TimeLimit,
+        /// When the clock would start.
+        started: DateTime<FixedOffset>,
+        /// The last published year of the calendar.
+        published: i32,
+    },
     /// The promised limit is longer than the statutory one.
     #[error("promised limit {promised} exceeds statutory limit {statutory}")]
     #[non_exhaustive]

@@ -17,3 +17,9 @@ pub use clock::{ClockReading, ClockStatus, Deadline, Due, Extension, LegalClock,
 pub use error::LimitError;
 pub use thresholds::Thresholds;
 pub use time_limit::{LimitUnit, SpecialProcedure, SuspensionKind, TimeLimit};
+
+/// For `skip_serializing_if`: a flag left out of JSON when false.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+pub(crate) fn is_false(flag: &bool) -> bool {
+    !*flag
+}

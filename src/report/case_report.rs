@@ -463,6 +463,16 @@ pub struct ReportRow {
     /// `1 − Σ promised / Σ reference` over the referenced cases; negative
     /// when the promise is longer than the reference.
     pub compression_vs_reference: Option<f64>,
+    /// Cases whose outcome counted over a day of an estimated year
+    /// ([`CaseOutcome::provisional`](crate::case::CaseOutcome::provisional)):
+    /// the row is provisional while this is not 0. Left out of JSON when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub provisional_cases: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn rate(part: u64, whole: u64) -> f64 {
@@ -498,6 +508,7 @@ impl ReportRow {
             instant_cases: s.instant,
             instant_share: rate(s.instant, n),
             on_time_cases: s.on_time,
+            provisional_cases: s.provisional,
             on_time_rate: rate(s.on_time, n),
             within_statutory_rate: rate(s.within_statutory, n),
             overdue_cases: n - s.on_time,

@@ -20,6 +20,7 @@ const ON_TIME: u8 = 2;
 const WITHIN_STATUTORY: u8 = 4;
 const LIMITS: u8 = 8;
 const REFERENCE: u8 = 16;
+const PROVISIONAL: u8 = 32;
 
 /// One concluded case as a report sees it: a compact, `Copy` row of
 /// integers (40 bytes), so that a report's pass over millions of cases
@@ -162,6 +163,9 @@ impl CaseFacts {
         if !outcome.within_statutory {
             facts = facts.past_statutory();
         }
+        if outcome.provisional {
+            facts.flags |= PROVISIONAL;
+        }
         Ok(facts)
     }
 
@@ -237,6 +241,12 @@ impl CaseFacts {
         self.flags & INSTANT != 0
     }
 
+    /// Whether its outcome counted over a day of an estimated year (see
+    /// [`CaseOutcome::provisional`]).
+    pub fn provisional(&self) -> bool {
+        self.flags & PROVISIONAL != 0
+    }
+
     /// Whether it was decided by the promised deadline.
     pub fn on_time(&self) -> bool {
         self.flags & ON_TIME != 0
@@ -280,4 +290,5 @@ pub(crate) mod flag {
     pub(crate) const WITHIN_STATUTORY: u8 = super::WITHIN_STATUTORY;
     pub(crate) const LIMITS: u8 = super::LIMITS;
     pub(crate) const REFERENCE: u8 = super::REFERENCE;
+    pub(crate) const PROVISIONAL: u8 = super::PROVISIONAL;
 }

@@ -68,6 +68,8 @@ pub(crate) struct GroupStats {
     pub(crate) instant: u64,
     pub(crate) on_time: u64,
     pub(crate) within_statutory: u64,
+    /// Cases whose outcome counted over an estimated day.
+    pub(crate) provisional: u64,
     pub(crate) overdue_days: u64,
     pub(crate) actual_micro: u64,
     pub(crate) actual_days: u64,
@@ -101,6 +103,7 @@ impl Default for GroupStats {
             instant: 0,
             on_time: 0,
             within_statutory: 0,
+            provisional: 0,
             overdue_days: 0,
             actual_micro: 0,
             actual_days: 0,
@@ -159,6 +162,7 @@ impl GroupStats {
         self.instant = self.instant.saturating_add(bit(flag::INSTANT));
         self.on_time = self.on_time.saturating_add(bit(flag::ON_TIME));
         self.within_statutory = self.within_statutory.saturating_add(bit(flag::WITHIN_STATUTORY));
+        self.provisional = self.provisional.saturating_add(bit(flag::PROVISIONAL));
         self.overdue_days = self.overdue_days.saturating_add(u64::from(f.overdue_working_days()));
         self.actual_micro = self.actual_micro.saturating_add(micro);
         self.actual_days = self.actual_days.saturating_add(u64::from(days));
@@ -189,6 +193,7 @@ impl GroupStats {
         add(&mut self.instant, other.instant);
         add(&mut self.on_time, other.on_time);
         add(&mut self.within_statutory, other.within_statutory);
+        add(&mut self.provisional, other.provisional);
         add(&mut self.overdue_days, other.overdue_days);
         add(&mut self.actual_micro, other.actual_micro);
         add(&mut self.actual_days, other.actual_days);
@@ -270,6 +275,8 @@ pub(crate) struct RawStats {
     instant: u64,
     on_time: u64,
     within_statutory: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    provisional: u64,
     overdue_days: u64,
     actual_micro_days: u64,
     actual_days: u64,
@@ -300,6 +307,7 @@ impl From<&GroupStats> for RawStats {
             instant: s.instant,
             on_time: s.on_time,
             within_statutory: s.within_statutory,
+            provisional: s.provisional,
             overdue_days: s.overdue_days,
             actual_micro_days: s.actual_micro,
             actual_days: s.actual_days,
@@ -333,7 +341,9 @@ impl TryFrom<RawStats> for GroupStats {
         let bad = |what| Err(ReportError::Inconsistent { what });
         let max_bucket = micro_bucket(u64::from(super::MAX_ACTUAL_WORKING_DAYS) * MICRO_DAYS);
         let n = raw.count;
-        if [raw.instant, raw.on_time, raw.within_statutory, raw.limited].iter().any(|c| *c > n)
+        if [raw.instant, raw.on_time, raw.within_statutory, raw.provisional, raw.limited]
+            .iter()
+            .any(|c| *c > n)
             || raw.referenced > raw.limited
         {
             return bad("a case count exceeds the group's count");
@@ -343,6 +353,7 @@ impl TryFrom<RawStats> for GroupStats {
             instant: raw.instant,
             on_time: raw.on_time,
             within_statutory: raw.within_statutory,
+            provisional: raw.provisional,
             overdue_days: raw.overdue_days,
             actual_micro: raw.actual_micro_days,
             actual_days: raw.actual_days,
@@ -416,4 +427,9 @@ impl TryFrom<RawStats> for GroupStats {
         }
         Ok(stats)
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

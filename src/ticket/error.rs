@@ -225,6 +225,24 @@ pub enum TicketError {
         /// What is wrong.
         what: &'static str,
     },
+    /// Classifying would set a feedback deadline past the last published
+    /// year of the calendar (under the refuse policy): refused at the
+    /// command.
+    #[error(
+        "the feedback deadline {days} working days after {from} falls after {published}, the last \
+         year whose holiday arrangement the calendar has: load the {next} arrangement or opt into \
+         estimates",
+        next = published + 1
+    )]
+    #[non_exhaustive]
+    FeedbackDueUnpublished {
+        /// The day the count starts from.
+        from: NaiveDate,
+        /// The working days for feedback.
+        days: u32,
+        /// The last published year of the calendar.
+        published: i32,
+    },
     /// The calendar refused (a date outside its covered years).
     #[error(transparent)]
     Calendar(#[from] CalendarError),

@@ -9,7 +9,7 @@ use super::{
     TicketClass, TicketCommand, TicketCommandKind, TicketContext, TicketError, TicketEvent,
     TicketId, TicketSource, TicketState, TicketStateKind,
 };
-use crate::calendar::{Roll, WorkCalendar};
+use crate::calendar::{CalendarError, Direction, Roll, WorkCalendar};
 use crate::catalog::DepartmentId;
 use crate::machine::Transition;
 
@@ -608,7 +608,21 @@ impl Ticket {
                 next.classified_at = Some(at);
                 next.feedback_days = Some(ctx.deadlines().days_for(self.source, *class));
                 next.state = St::Classified { class: *class };
-                next.checked_feedback_due(cal)?;
+                // A feedback deadline past the calendar's published years is
+                // refused here, at classification.
+                next.checked_feedback_due(cal).map_err(|e| match e {
+                    TicketError::Calendar(CalendarError::CountOutOfRange {
+                        date,
+                        days,
+                        direction: Direction::Forward,
+                        ..
+                    }) => TicketError::FeedbackDueUnpublished {
+                        from: date,
+                        days,
+                        published: cal.published_through(),
+                    },
+                    other => other,
+                })?;
             }
             (TicketCommand::ExplainOnTheSpot { explanation }, St::Classified { class }) => {
                 if class != TicketClass::ExplainOnTheSpot {

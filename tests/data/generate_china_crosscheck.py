@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Regenerate china_crosscheck.csv: China's official working-day calendar
-(State Council holiday arrangements, 2004-2026) as published by three
+(State Council holiday arrangements, 2004-2026) as published by four
 independent packages, side by side.
 
-Sources
-  chinesecalendar  PyPI  (import chinese_calendar: .holidays / .workdays dicts)
-  chinese-days     npm   (dist/chinese-days.json: holidays / workdays / inLieuDays)
-  chinese-workday  npm   (HOLIDAYS / WEEKENDS_WORKDAY literals in its ES build)
+Sources (CSV column, registry, where the data is read)
+  chinesecalendar  PyPI  chinesecalendar (import chinese_calendar: .holidays / .workdays dicts)
+  chinese_days     npm   chinese-days (dist/chinese-days.json: holidays / workdays / inLieuDays)
+  chinese_workday  npm   chinese-workday (HOLIDAYS / WEEKENDS_WORKDAY literals in its ES build)
+  holidays         PyPI  holidays (holidays.China(years=2004..2026).is_working_day(date),
+                         asked for every date; only 2004-2026 is taken from it)
 
-How to run (no network needed once the packages are installed):
+How to run (no network needed once the packages are installed; the versions
+are the ones the committed CSV was made with):
 
-    pip install chinesecalendar
-    npm install chinese-days chinese-workday          # in some folder DIR
+    pip install chinesecalendar==1.11.0 holidays==0.109
+    npm install chinese-days@1.5.7 chinese-workday@1.16.1   # in some folder DIR
     python3 generate_china_crosscheck.py --node-modules DIR/node_modules
 
 This writes china_crosscheck.csv beside this script (or --out PATH).  It
@@ -21,7 +24,8 @@ to read the two npm packages.  Options:
     --date YYYY-MM-DD  generation date written in the header (default: today)
     --compact PATH   also write the decided calendar, one line per year:
                      `YYYY off MM-DD..MM-DD MM-DD ... work MM-DD ...`
-A summary (coverage, rows, disagreements, working days per year) goes to stderr.
+A summary (coverage, rows, every disagreement with the sources the notice
+proves wrong, wrong dates per source, working days per year) goes to stderr.
 
 Meaning of the CSV
   One row per date in 2004-01-01..=2026-12-31 on which at least one source
@@ -31,6 +35,18 @@ Meaning of the CSV
   default (Mon-Fri work, Sat/Sun off); `-` when the source doesn't cover the year.
   A source's make-up working day wins over its holiday list (that is how
   each package's own isWorkday() resolves a date listed in both).
+
+Settling disagreements
+  Where the sources disagree on a date, the State Council's notice for that
+  year decides, never the majority: packages agreeing proves nothing (they
+  may share an upstream, and two of them are wrong together on 2005-12-31).  JUDGED below maps every such date to the value the notice
+  gives and the words of the notice that decide it.  The script stops, and
+  writes nothing, if a disagreement appears that is not judged, or if a
+  judged date is no longer disputed: either way a person must read the
+  notice again.  The sources that differ from the judged value are the wrong
+  ones; the stderr summary lists them date by date, and the Rust test
+  china_calendar_matches_the_published_data_sets (tests/integration/
+  calendar.rs) keeps the same list as its DISPUTED table.
 """
 
 import argparse
@@ -39,18 +55,26 @@ import json
 import os
 import subprocess
 import sys
-from collections import Counter
 from importlib import metadata
 
 FIRST = dt.date(2004, 1, 1)
 LAST = dt.date(2026, 12, 31)
-SOURCES = ("chinesecalendar", "chinese_days", "chinese_workday")
+SOURCES = ("chinesecalendar", "chinese_days", "chinese_workday", "holidays")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Dates where the sources disagree on working-ness, with the value the State
-# Council notices give (used for --compact; the script stops if a new
-# disagreement appears that is not judged here, or if the majority differs).
+# Dates where the sources disagree on working-ness: the value the State
+# Council notice gives, and the words of the notice that decide it (the
+# notice's number where known).  The notice decides, never the majority; the
+# script stops if a disagreement appears that is not judged here, or if a date
+# judged here is no longer disputed.  Used for --compact and the summary.
 JUDGED = {
+    "2005-12-31": (
+        "work",
+        "国办发明电〔2005〕35号 (2006 notice, issued 2005-12-16): "
+        "一、元旦:1月1日—3日放假,共3天。其中1月1日为法定假日,"
+        "将12月31日(星期六)、1月1日(星期日)两个公休日调至1月2日(星期一)、3日(星期二),"
+        "12月31日(星期六)上班。",
+    ),
     "2011-01-29": ("off", "2011 notice: Spring Festival make-up days are Sun 01-30 and Sat 02-12 only"),
     "2011-02-12": ("work", "2011 notice: Sat 02-12 上班 (Spring Festival)"),
     "2011-04-02": ("work", "2011 notice: Sat 04-02 上班 (Qingming)"),
@@ -111,6 +135,31 @@ def load_npm(node_modules):
     return res
 
 
+def load_holidays():
+    """PyPI `holidays`: its China calendar, asked date by date."""
+    import holidays
+
+    cal = holidays.China(years=range(FIRST.year, LAST.year + 1))
+    working = {d: cal.is_working_day(d) for d in days()}
+    # Its own answer, re-expressed as the two lists the other sources have:
+    # the days off (its named holidays, weekend ones included, as `listed`
+    # for --compact wants, and any other weekday it calls off) and the
+    # make-up working days on weekends.
+    named = {d.isoformat() for d in cal if FIRST <= d <= LAST}
+    off_weekdays = {d.isoformat() for d, w in working.items() if not w and d.weekday() < 5}
+    src = {
+        "version": metadata.version("holidays"),
+        "holidays": named | off_weekdays,
+        "workdays": {d.isoformat() for d, w in working.items() if w and d.weekday() >= 5},
+        # Only 2004-2026 is taken from it (it knows earlier years too).
+        "years": (FIRST.year, LAST.year),
+    }
+    for d, w in working.items():
+        if value(src, d) != ("work" if w else "off"):
+            sys.exit(f"holidays: is_working_day({d}) = {w}, but its lists say {value(src, d)}")
+    return src
+
+
 def coverage(src):
     years = [int(s[:4]) for s in src["holidays"] | src["workdays"]]
     return min(years), max(years)
@@ -158,31 +207,37 @@ def main():
     ap.add_argument("--compact", help="also write the decided calendar here")
     args = ap.parse_args()
 
-    srcs = {"chinesecalendar": load_chinesecalendar(), **load_npm(args.node_modules)}
+    srcs = {
+        "chinesecalendar": load_chinesecalendar(),
+        **load_npm(args.node_modules),
+        "holidays": load_holidays(),
+    }
     for s in srcs.values():
-        s["years"] = coverage(s)
+        s.setdefault("years", coverage(s))
 
-    rows, disagreements = [], []
+    rows, disagreements = [], []  # disagreements: (iso, vals, wrong sources)
     decided = {}  # date -> 'work'/'off' for every date
     for day in days():
         vals = [value(srcs[n], day) for n in SOURCES]
-        known = [v for v in vals if v != "-"]
-        votes = Counter(known).most_common()
+        known = {v for v in vals if v != "-"}
         iso = day.isoformat()
-        if len(votes) > 1:
-            disagreements.append((iso, vals))
+        if len(known) > 1:
             if iso not in JUDGED:
-                sys.exit(f"unjudged disagreement on {iso}: {dict(zip(SOURCES, vals))}")
-            if votes[0][1] == votes[1][1] or votes[0][0] != JUDGED[iso][0]:
-                sys.exit(f"{iso}: judgement {JUDGED[iso][0]} is not the majority of {vals}")
-            decided[day] = JUDGED[iso][0]
+                sys.exit(
+                    f"unjudged disagreement on {iso} ({day:%a}): {dict(zip(SOURCES, vals))}; "
+                    "read that year's State Council notice and add the date to JUDGED"
+                )
+            judged = JUDGED[iso][0]
+            wrong = [n for n, v in zip(SOURCES, vals) if v not in ("-", judged)]
+            disagreements.append((iso, vals, wrong))
+            decided[day] = judged
         else:
-            decided[day] = known[0] if known else default(day)
+            decided[day] = known.pop() if known else default(day)
         if any(v not in ("-", default(day)) for v in vals):
             rows.append((iso, vals))
-    stale = set(JUDGED) - {d for d, _ in disagreements}
+    stale = set(JUDGED) - {d for d, _, _ in disagreements}
     if stale:
-        sys.exit(f"judged dates no longer disputed: {sorted(stale)}")
+        sys.exit(f"judged dates no longer disputed (drop them from JUDGED): {sorted(stale)}")
 
     with open(args.out, "w", newline="\n", encoding="utf-8") as f:
         f.write("# China working-day calendar (State Council holiday arrangements), cross-checked\n")
@@ -190,6 +245,7 @@ def main():
             ("chinesecalendar", "chinesecalendar", "PyPI"),
             ("chinese_days", "chinese-days", "npm"),
             ("chinese_workday", "chinese-workday", "npm"),
+            ("holidays", "holidays", "PyPI"),
         ):
             y0, y1 = srcs[n]["years"]
             f.write(f"# source {n}: {reg} package {pkg} {srcs[n]['version']} (covers {y0}-{y1})\n")
@@ -212,9 +268,17 @@ def main():
     log = sys.stderr.write
     for n in SOURCES:
         log(f"{n} {srcs[n]['version']} covers {srcs[n]['years'][0]}-{srcs[n]['years'][1]}\n")
-    log(f"{len(rows)} rows written to {args.out}\n{len(disagreements)} disagreements:\n")
-    for iso, vals in disagreements:
-        log(f"  {iso} {dt.date.fromisoformat(iso):%a} {dict(zip(SOURCES, vals))} -> {JUDGED[iso][0]}: {JUDGED[iso][1]}\n")
+    log(f"{len(rows)} rows written to {args.out}\n")
+    log(f"{len(disagreements)} disagreements (the notice decides; wrong = sources that differ from it):\n")
+    for iso, vals, wrong in disagreements:
+        log(
+            f"  {iso} {dt.date.fromisoformat(iso):%a} {dict(zip(SOURCES, vals))} -> {JUDGED[iso][0]}, "
+            f"wrong: {', '.join(wrong)}; {JUDGED[iso][1]}\n"
+        )
+    log("wrong dates per source:\n")
+    for n in SOURCES:
+        bad = [iso for iso, _, wrong in disagreements if n in wrong]
+        log(f"  {n}: {len(bad)}" + (f" ({' '.join(bad)})" if bad else "") + "\n")
     log("working days per year (Mon-Fri - off weekdays + make-up weekend days):\n")
     for year in range(FIRST.year, LAST.year + 1):
         counts = []

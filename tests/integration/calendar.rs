@@ -92,80 +92,171 @@ fn the_2026_arrangement() {
     }
 }
 
-/// Dates on which npm `chinese-workday` departs from the other two sources,
-/// and what the State Council notices say (they agree with the other two).
-const DISPUTED: &[(&str, &str)] = &[
-    ("2011-01-29", "2011 notice: the make-up days are Sun 01-30 and Sat 02-12 only"),
-    ("2011-02-12", "2011 notice: Sat 02-12 is worked"),
-    ("2011-04-02", "2011 notice: Sat 04-02 is worked (Qingming)"),
-    ("2011-12-31", "2012 notice: Sat 2011-12-31 is worked (New Year)"),
-    ("2012-01-29", "2012 notice: Sun 01-29 is worked (Spring Festival)"),
-    ("2012-03-31", "2012 notice: Sat 03-31 is worked (Qingming)"),
-    ("2012-04-01", "2012 notice: Sun 04-01 is worked (Qingming)"),
-    ("2012-04-28", "2012 notice: Sat 04-28 is worked (Labour Day)"),
-    ("2012-09-30", "2012 notice: the holiday runs 09-30 to 10-07, only Sat 09-29 is worked"),
-    ("2012-10-08", "an ordinary Monday after the 2012 National Day holiday"),
-    ("2013-04-07", "2013 notice: Sun 04-07 is worked (Qingming)"),
-    ("2013-04-27", "2013 notice: Sat 04-27 is worked (Labour Day)"),
-    ("2013-04-28", "2013 notice: Sun 04-28 is worked (Labour Day)"),
-    ("2013-06-08", "2013 notice: Sat 06-08 is worked (Dragon Boat)"),
-    ("2013-06-09", "2013 notice: Sun 06-09 is worked (Dragon Boat)"),
-    ("2013-10-12", "2013 notice: Sat 10-12 is worked (National Day)"),
-    ("2013-12-29", "2014 notice: New Year is 01-01 only, with no make-up day"),
-    ("2014-06-03", "2014 notice: Dragon Boat is 06-02 only"),
-    ("2014-06-04", "2014 notice: Dragon Boat is 06-02 only"),
-    ("2014-09-09", "2014 notice: Mid-Autumn is 09-08 only"),
-    ("2014-09-10", "2014 notice: Mid-Autumn is 09-08 only"),
-    ("2014-10-11", "2014 notice: Sat 10-11 is worked (National Day)"),
-    ("2015-09-03", "2015 notice: 70th anniversary holiday 09-03 to 09-05"),
-    ("2015-09-04", "2015 notice: 70th anniversary holiday 09-03 to 09-05"),
-    ("2018-01-01", "New Year's Day"),
-    ("2020-01-31", "State Council extension of the 2020 Spring Festival (国办发明电〔2020〕1号)"),
-    ("2020-02-01", "the same extension cancels the make-up Saturday 02-01"),
-    ("2023-01-03", "2023 notice: New Year is 2022-12-31 to 2023-01-02"),
+/// The published data sets in `tests/data/china_crosscheck.csv`, in the order
+/// of its columns after the date.
+const SOURCES: [&str; 4] = ["chinesecalendar", "chinese_days", "chinese_workday", "holidays"];
+
+/// npm `chinese-workday` alone is wrong.
+const CHINESE_WORKDAY: &[&str] = &["chinese_workday"];
+
+/// Every date on which a published data set differs from the built-in
+/// calendar: the date, the data sets that are wrong there, and why. The
+/// built-in calendar follows the State Council's notice, which decides, never
+/// the majority of the data sets (on 2005-12-31 two of them agree, and are
+/// wrong). Kept in step with `JUDGED` in tests/data/generate_china_crosscheck.py.
+const DISPUTED: &[(&str, &[&str], &str)] = &[
+    (
+        "2005-12-31",
+        &["chinesecalendar", "chinese_days"],
+        "国办发明电〔2005〕35号 (2006 notice): 一、元旦:1月1日—3日放假,共3天。其中1月1日为法定假日,\
+         将12月31日(星期六)、1月1日(星期日)两个公休日调至1月2日(星期一)、3日(星期二),\
+         12月31日(星期六)上班。",
+    ),
+    ("2011-01-29", CHINESE_WORKDAY, "2011 notice: the make-up days are Sun 01-30 and Sat 02-12 only"),
+    ("2011-02-12", CHINESE_WORKDAY, "2011 notice: Sat 02-12 is worked"),
+    ("2011-04-02", CHINESE_WORKDAY, "2011 notice: Sat 04-02 is worked (Qingming)"),
+    ("2011-12-31", CHINESE_WORKDAY, "2012 notice: Sat 2011-12-31 is worked (New Year)"),
+    ("2012-01-29", CHINESE_WORKDAY, "2012 notice: Sun 01-29 is worked (Spring Festival)"),
+    ("2012-03-31", CHINESE_WORKDAY, "2012 notice: Sat 03-31 is worked (Qingming)"),
+    ("2012-04-01", CHINESE_WORKDAY, "2012 notice: Sun 04-01 is worked (Qingming)"),
+    ("2012-04-28", CHINESE_WORKDAY, "2012 notice: Sat 04-28 is worked (Labour Day)"),
+    (
+        "2012-09-30",
+        CHINESE_WORKDAY,
+        "2012 notice: the holiday runs 09-30 to 10-07, only Sat 09-29 is worked",
+    ),
+    ("2012-10-08", CHINESE_WORKDAY, "an ordinary Monday after the 2012 National Day holiday"),
+    ("2013-04-07", CHINESE_WORKDAY, "2013 notice: Sun 04-07 is worked (Qingming)"),
+    ("2013-04-27", CHINESE_WORKDAY, "2013 notice: Sat 04-27 is worked (Labour Day)"),
+    ("2013-04-28", CHINESE_WORKDAY, "2013 notice: Sun 04-28 is worked (Labour Day)"),
+    ("2013-06-08", CHINESE_WORKDAY, "2013 notice: Sat 06-08 is worked (Dragon Boat)"),
+    ("2013-06-09", CHINESE_WORKDAY, "2013 notice: Sun 06-09 is worked (Dragon Boat)"),
+    ("2013-10-12", CHINESE_WORKDAY, "2013 notice: Sat 10-12 is worked (National Day)"),
+    ("2013-12-29", CHINESE_WORKDAY, "2014 notice: New Year is 01-01 only, with no make-up day"),
+    ("2014-06-03", CHINESE_WORKDAY, "2014 notice: Dragon Boat is 06-02 only"),
+    ("2014-06-04", CHINESE_WORKDAY, "2014 notice: Dragon Boat is 06-02 only"),
+    ("2014-09-09", CHINESE_WORKDAY, "2014 notice: Mid-Autumn is 09-08 only"),
+    ("2014-09-10", CHINESE_WORKDAY, "2014 notice: Mid-Autumn is 09-08 only"),
+    ("2014-10-11", CHINESE_WORKDAY, "2014 notice: Sat 10-11 is worked (National Day)"),
+    ("2015-09-03", CHINESE_WORKDAY, "2015 notice: 70th anniversary holiday 09-03 to 09-05"),
+    ("2015-09-04", CHINESE_WORKDAY, "2015 notice: 70th anniversary holiday 09-03 to 09-05"),
+    ("2018-01-01", CHINESE_WORKDAY, "New Year's Day"),
+    (
+        "2020-01-31",
+        CHINESE_WORKDAY,
+        "State Council extension of the 2020 Spring Festival (国办发明电〔2020〕1号)",
+    ),
+    ("2020-02-01", CHINESE_WORKDAY, "the same extension cancels the make-up Saturday 02-01"),
+    ("2023-01-03", CHINESE_WORKDAY, "2023 notice: New Year is 2022-12-31 to 2023-01-02"),
 ];
+
+/// The cross-check fixture: the years each source covers (from the `# source`
+/// header lines) and its rows, one value per source (`None`: year not covered).
+struct Crosscheck {
+    covers: [(i32, i32); 4],
+    rows: BTreeMap<NaiveDate, [Option<bool>; 4]>,
+}
+
+impl Crosscheck {
+    fn read() -> Crosscheck {
+        let csv = data("china_crosscheck.csv");
+        let mut covers = [None; 4];
+        let mut rows = BTreeMap::new();
+        let mut lines = csv.lines();
+        // The comment lines, then the column header.
+        for line in lines.by_ref() {
+            let Some(comment) = line.strip_prefix('#') else {
+                assert_eq!(line, format!("date,{}", SOURCES.join(",")), "columns");
+                break;
+            };
+            let Some(source) = comment.strip_prefix(" source ") else { continue };
+            let (name, rest) = source.split_once(':').unwrap();
+            let i = SOURCES.iter().position(|s| *s == name).unwrap_or_else(|| panic!("{line}"));
+            let years = rest.split("(covers ").nth(1).and_then(|r| r.strip_suffix(')'));
+            let (first, last) = years.and_then(|y| y.split_once('-')).unwrap();
+            covers[i] = Some((first.parse().unwrap(), last.parse().unwrap()));
+        }
+        let covers = covers.map(|c| c.expect("a `# source` line for every source"));
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells.len(), 1 + SOURCES.len(), "malformed row {line:?}");
+            let date: NaiveDate = cells[0].parse().unwrap();
+            let values: [Option<bool>; 4] = std::array::from_fn(|i| {
+                let value = match cells[i + 1] {
+                    "work" => Some(true),
+                    "off" => Some(false),
+                    "-" => None,
+                    other => panic!("unknown value {other:?} in {line:?}"),
+                };
+                let (first, last) = covers[i];
+                let covered = (first..=last).contains(&date.year());
+                assert_eq!(value.is_some(), covered, "{line:?}: {} coverage", SOURCES[i]);
+                value
+            });
+            assert!(rows.insert(date, values).is_none(), "{date} listed twice");
+        }
+        Crosscheck { covers, rows }
+    }
+
+    /// Each source's working-ness on a date: its row, or the weekday default
+    /// where no source departs from it; `None` where it doesn't cover the year.
+    fn values(&self, day: NaiveDate) -> [Option<bool>; 4] {
+        self.rows.get(&day).copied().unwrap_or_else(|| {
+            let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            self.covers.map(|(first, last)| (first..=last).contains(&day.year()).then_some(weekday))
+        })
+    }
+}
 
 // The built-in calendar against the published data sets, generated once into
 // tests/data/china_crosscheck.csv by tests/data/generate_china_crosscheck.py.
+// On every date each data set agrees with the built-in calendar, or the date
+// and that data set are listed in DISPUTED; and every listing still holds.
 #[test]
 fn china_calendar_matches_the_published_data_sets() {
     let cal = WorkCalendar::china();
-    let csv = data("china_crosscheck.csv");
-    let mut rows: BTreeMap<NaiveDate, [Option<bool>; 3]> = BTreeMap::new();
-    for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let cells: Vec<&str> = line.split(',').collect();
-        assert_eq!(cells.len(), 4, "malformed row {line:?}");
-        let date: NaiveDate = cells[0].parse().unwrap();
-        let parse = |cell: &str| match cell {
-            "work" => Some(true),
-            "off" => Some(false),
-            "-" => None,
-            other => panic!("unknown value {other:?} in {line:?}"),
-        };
-        rows.insert(date, [parse(cells[1]), parse(cells[2]), parse(cells[3])]);
-    }
-    assert!(rows.len() > 500, "fixture has only {} rows", rows.len());
+    let fixture = Crosscheck::read();
+    assert!(fixture.rows.len() > 500, "fixture has only {} rows", fixture.rows.len());
 
-    let mut disputed = Vec::new();
+    let mut listed: BTreeMap<NaiveDate, &[&str]> = BTreeMap::new();
+    for (date, sources, why) in DISPUTED {
+        let date: NaiveDate = date.parse().unwrap();
+        assert!(!sources.is_empty() && !why.is_empty(), "{date}: empty DISPUTED entry");
+        assert!(
+            sources.iter().all(|s| SOURCES.contains(s)),
+            "{date}: unknown source in {sources:?}"
+        );
+        assert!(
+            listed.last_key_value().is_none_or(|(last, _)| *last < date),
+            "{date}: out of order"
+        );
+        listed.insert(date, sources);
+    }
+
+    let mut problems = Vec::new();
+    let word = |work: bool| if work { "work" } else { "off" };
     for day in d(2004, 1, 1).iter_days().take_while(|x| x.year() <= 2026) {
         let ours = cal.is_working_day(day).unwrap();
-        match rows.get(&day) {
-            Some([chinesecalendar, chinese_days, chinese_workday]) => {
-                assert_eq!(Some(ours), *chinesecalendar, "{day}: chinesecalendar");
-                assert_eq!(Some(ours), *chinese_days, "{day}: chinese-days");
-                if chinese_workday.is_some_and(|w| w != ours) {
-                    disputed.push(day.to_string());
-                }
-            }
-            None => {
-                // No source departs from the weekday default here.
-                let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-                assert_eq!(ours, weekday, "{day}: default");
+        let disputed = listed.get(&day).copied().unwrap_or_default();
+        for (source, value) in SOURCES.iter().zip(fixture.values(day)) {
+            let wrong = value.is_some_and(|v| v != ours);
+            match (wrong, disputed.contains(source)) {
+                (true, false) => problems.push(format!(
+                    "{day} ({}): {source} says {}, the built-in calendar {}; not in DISPUTED",
+                    day.weekday(),
+                    word(!ours),
+                    word(ours)
+                )),
+                (false, true) => problems.push(format!(
+                    "{day}: DISPUTED lists {source}, which now agrees with the built-in calendar \
+                     ({}) or doesn't cover the year",
+                    word(ours)
+                )),
+                _ => {}
             }
         }
     }
-    let expected: Vec<String> = DISPUTED.iter().map(|(date, _)| date.to_string()).collect();
-    assert_eq!(disputed, expected, "the disputed dates changed");
+    assert!(problems.is_empty(), "the cross-check changed:\n{}", problems.join("\n"));
 }
 
 #[test]

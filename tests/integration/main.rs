@@ -14,6 +14,7 @@ mod escalation_props;
 mod golden;
 mod graph;
 mod graph_props;
+mod horizon;
 #[cfg(feature = "json")]
 mod json;
 mod limit;
