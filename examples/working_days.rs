@@ -1,12 +1,19 @@
 //! A service-centre window on the national calendar: due dates for a few
 //! applications accepted around the 2026 holidays, a city's local closure
 //! laid on top, and the actual handling time of one case in fractional
-//! working days over office hours.
+//! working days over office hours. Then December 2026 into January 2027,
+//! past the last published year: refused by default, estimated when the
+//! portal opts in, and loaded from JSON when the notice lands (a SAMPLE
+//! file, `docs/samples/sample_2027.json`, not the real 2027 notice), with
+//! the deadlines that moved.
 //!
 //! Run with `cargo run --example working_days`.
 
 use chrono::{NaiveDate, NaiveTime};
-use shenpi::calendar::{OfficeHours, OfficePeriod, Overlay, Roll, WorkCalendar};
+use shenpi::calendar::{
+    Arrangement, CalendarChange, DayRun, Horizon, OfficeHours, OfficePeriod, Overlay, Roll,
+    WorkCalendar,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("invalid date");
@@ -69,9 +76,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Years without a published arrangement are unknown, never guessed.
-    match national.add_working_days(date(2026, 12, 20)?, 20) {
-        Ok(due) => println!("unexpected: {due}"),
-        Err(err) => println!("\n20 working days after 2026-12-20: {err}"),
+    println!("\nDecember 2026 into January 2027 (20 working days from acceptance):");
+    let accepted = [date(2026, 12, 1)?, date(2026, 12, 7)?, date(2026, 12, 21)?];
+    println!("  refuse (the default), published through {}:", national.published_through());
+    for day in accepted {
+        match national.add_working_days(day, 20) {
+            Ok(due) => println!("    accepted {day}: due {due}"),
+            Err(err) => println!("    accepted {day}: refused: {err}"),
+        }
+    }
+    let estimating = national.with_horizon(Horizon::Estimate { through: 2027 })?;
+    println!("  estimate (opted in), {}:", estimating.horizon());
+    for day in accepted {
+        let due = estimating.add_working_days(day, 20)?;
+        let mark = if estimating.is_provisional(due) { " 预计 (provisional)" } else { "" };
+        println!("    accepted {day}: due {due}{mark}");
+    }
+
+    // The notice lands: the portal loads the year as data. This file is a
+    // SAMPLE for the format, not the real 2027 notice.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/samples/sample_2027.json"
+    ))?;
+    let mut sample: Arrangement = shenpi::json::from_str(&text)?;
+    println!("\nLoaded {sample}: {}", sample.source().unwrap_or(""));
+    // Say the (sample) notice also gives Monday 4 January off.
+    let runs = sample.off().iter().copied().chain([DayRun::day(date(2027, 1, 4)?)]);
+    sample = Arrangement::new(2027, runs, sample.make_up_days())?
+        .with_source("SAMPLE, not the real 2027 notice")?;
+    let published = estimating.with_arrangement(&sample)?;
+    let change = CalendarChange::between(&estimating, &published);
+    println!(
+        "Calendar {} -> {}: {} day(s) changed, {} estimated day(s) now firm",
+        change.before(),
+        change.after(),
+        change.days().len(),
+        change.firmed().count()
+    );
+    for c in change.days() {
+        println!("  {}: working {:?} -> {:?}", c.date, c.before, c.after);
+    }
+    for day in accepted {
+        let (was, now) =
+            (estimating.add_working_days(day, 20)?, published.add_working_days(day, 20)?);
+        if was != now {
+            println!("  accepted {day}: due {was} (provisional) moves to {now}");
+        }
     }
     Ok(())
 }

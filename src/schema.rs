@@ -33,9 +33,10 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
-use crate::calendar::{Overlay, WorkCalendar};
+use crate::calendar::{Arrangement, CalendarChange, Horizon, Overlay, WorkCalendar};
 use crate::case::{Case, CaseCommand, CaseCommandKind, CaseEvent, CaseOutcome, CaseTransition};
 use crate::catalog::{ApprovalItem, Catalog};
+use crate::escalation::DeadlineMove;
 use crate::escalation::{EscalationPolicy, Meetings, Notice, Observation, SupervisionLog};
 use crate::graph::{
     ApprovalGraph, GraphRun, Plan, RunCommand, RunCommandKind, RunEvent, RunRecord, RunSnapshot,
@@ -94,6 +95,10 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         // Definitions.
         named::<WorkCalendar>("WorkCalendar"),
         named::<Overlay>("Overlay"),
+        named::<Arrangement>("Arrangement"),
+        named::<Horizon>("Horizon"),
+        named::<CalendarChange>("CalendarChange"),
+        named::<Vec<DeadlineMove>>("DeadlineMoves"),
         named::<TimeLimit>("TimeLimit"),
         named::<Thresholds>("Thresholds"),
         named::<ApprovalItem>("ApprovalItem"),

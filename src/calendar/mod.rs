@@ -18,6 +18,23 @@
 //! | the end of a natural-day period | [`WorkCalendar::add_natural_days`] |
 //! | working time between two instants | [`WorkCalendar::working_seconds_between`], [`WorkCalendar::working_days_fraction_between`] |
 //! | the close of office hours | [`WorkCalendar::office_close`] |
+//! | is this date an estimate? | [`WorkCalendar::is_provisional`] |
+//!
+//! The edge of the data is handled as data too:
+//!
+//! - a year's holiday arrangement, as the State Council's notice sets it, is
+//!   an [`Arrangement`]; the built-in years are held in that form, and a
+//!   portal adds the next one the day it is published with
+//!   [`WorkCalendar::with_arrangement`] (or replaces one with
+//!   [`WorkCalendar::with_correction`]);
+//! - past the last published year a calendar refuses by default, or
+//!   estimates under [`Horizon::Estimate`] (weekends and the
+//!   [`statutory_holidays`] only), marking everything computed from an
+//!   estimated day provisional;
+//! - [`WorkCalendar::fingerprint`] identifies a calendar, and
+//!   [`CalendarChange`] lists the days that changed between two of them;
+//! - a region's own holidays use the same year format
+//!   ([`WorkCalendar::with_regional`]).
 //!
 //! Working-day arithmetic is on civil dates ([`chrono::NaiveDate`]); instants
 //! are absolute date-times that the calendar converts to its own civil time

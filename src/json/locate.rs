@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::calendar::{
-    Arrangement, CalendarError, DayRun, OfficeHours, OfficePeriod, WorkCalendar,
+    Arrangement, ArrangementNotice, CalendarError, DayRun, OfficeHours, OfficePeriod, WorkCalendar,
 };
 use crate::catalog::{ApprovalItem, CaseKind, CatalogError, DepartmentId, ItemCode, ItemType};
 use crate::escalation::{
@@ -312,7 +312,13 @@ fn arrangement(value: &Value, message: &str) -> Option<Path> {
         Some(v) => Vec::<NaiveDate>::deserialize(v).ok()?,
         None => Vec::new(),
     };
-    let err = Arrangement::new(year, off.iter().copied(), days.iter().copied()).err()?;
+    let notices = match value.get("notices") {
+        Some(v) => Vec::<ArrangementNotice>::deserialize(v).ok()?,
+        None => Vec::new(),
+    };
+    let err = Arrangement::new(year, off.iter().copied(), days.iter().copied())
+        .and_then(|a| notices.iter().try_fold(a, |a, n| a.with_notice(n.clone())))
+        .err()?;
     if err.to_string() != message {
         return None;
     }
@@ -328,6 +334,11 @@ fn arrangement(value: &Value, message: &str) -> Option<Path> {
         }),
         CalendarError::MakeUpDayNotWeekend { date, .. }
         | CalendarError::HolidayAndMakeUpDay { date } => day_at(date),
+        CalendarError::NoticeAfterYear { number, issued, .. } => {
+            let i =
+                notices.iter().position(|n| n.number() == number && n.issued() == Some(*issued))?;
+            Some(Path::default().field("notices").index(i))
+        }
         _ => None,
     }
 }

@@ -505,3 +505,90 @@ fn when_the_notice_lands_the_moved_deadlines_are_listed_with_their_days() {
     assert_eq!(moves[1].from, None);
     assert_eq!(moves[1].to, Some(at("2027-01-07T00:00:00+08:00")));
 }
+
+// ---------------------------------------------------------------------------
+// Wire forms.
+
+#[test]
+fn golden_arrangement_change_and_moves() {
+    let sample = sample_2027(&[d(2027, 1, 4)], &[d(2027, 1, 9)]);
+    crate::golden::assert_golden("arrangement.json", &sample);
+    let before = WorkCalendar::china().with_arrangement(&sample_2027(&[], &[])).unwrap();
+    let after = before.with_correction(&sample).unwrap();
+    let change = CalendarChange::between(&before, &after);
+    assert_eq!(change.days().len(), 2);
+    crate::golden::assert_golden("calendar_change.json", &change);
+    let item = item(5, 5);
+    let ctx = CaseContext::new(&item, &before);
+    let history = [
+        CaseEvent::new(
+            actor("ent-1", Role::Applicant),
+            at("2026-12-28T09:00:00+08:00"),
+            CaseCommand::Receive,
+        ),
+        CaseEvent::new(
+            actor("clerk", Role::WindowClerk),
+            at("2026-12-28T10:00:00+08:00"),
+            CaseCommand::Accept,
+        ),
+    ];
+    let case = Case::replay(CaseId::new("JO-9").unwrap(), &ctx, &history).unwrap();
+    let moves = moved_deadlines(
+        &change,
+        &before,
+        &after,
+        at("2026-12-29T09:00:00+08:00"),
+        [("JO-9", &case as &dyn Supervised)],
+    );
+    assert_eq!(moves.len(), 2);
+    crate::golden::assert_golden("deadline_moves.json", &moves);
+}
+
+#[test]
+fn the_samples_in_docs_decode_and_apply() {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{}/docs/samples/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    let sample: Arrangement = shenpi::json::from_str(&read("sample_2027.json")).unwrap();
+    assert!(sample.source().unwrap().contains("NOT the real 2027 notice"));
+    // The sample 2027 is the estimate's days, so it changes no answer.
+    let estimating = estimating(2027);
+    let published = estimating.with_arrangement(&sample).unwrap();
+    assert!(CalendarChange::between(&estimating, &published).days().is_empty());
+    let region: Arrangement = shenpi::json::from_str(&read("sample_region_2026.json")).unwrap();
+    assert!(region.source().unwrap().starts_with("SAMPLE"));
+    let cal = WorkCalendar::china().with_regional(&region).unwrap();
+    assert!(!cal.is_working_day(d(2026, 4, 20)).unwrap());
+    assert_eq!(cal.working_days_in_year(2026).unwrap(), 246);
+}
+
+#[test]
+fn invalid_arrangements_are_refused_with_a_clear_message() {
+    let cases = [
+        ("arrangement_inverted_run.json", "range end 2027-01-01 is before its start 2027-01-03"),
+        (
+            "arrangement_date_outside_year.json",
+            "date 2026-11-30 lies outside the arrangement for 2027 (its year and the December before)",
+        ),
+        ("arrangement_make_up_weekday.json", "make-up working day 2027-01-04 is a Mon, not a weekend day"),
+        (
+            "arrangement_off_and_worked.json",
+            "date 2027-02-06 is listed both as a holiday and as a make-up working day",
+        ),
+        (
+            "arrangement_notice_after_year.json",
+            "notice 国办发明电〔2028〕1号 of 2028-01-05 was issued after the year 2027 it arranges",
+        ),
+        ("arrangement_unknown_field.json", "unknown field `offs`"),
+    ];
+    for (file, message) in cases {
+        let text = std::fs::read_to_string(format!(
+            "{}/tests/data/invalid/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let err = serde_json::from_str::<Arrangement>(&text).unwrap_err();
+        assert!(err.to_string().contains(message), "{file}: {err}");
+    }
+}

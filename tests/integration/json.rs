@@ -22,6 +22,8 @@ fn decode_invalid(file: &str) -> DecodeError {
         json::from_str::<ApprovalGraph>(&text).map(drop)
     } else if file.starts_with("escalation") {
         json::from_str::<EscalationPolicy>(&text).map(drop)
+    } else if file.starts_with("arrangement") {
+        json::from_str::<shenpi::calendar::Arrangement>(&text).map(drop)
     } else if file.starts_with("overlay") {
         json::from_str::<Overlay>(&text).map(drop)
     } else {
@@ -31,7 +33,14 @@ fn decode_invalid(file: &str) -> DecodeError {
 }
 
 /// Every invalid fixture with the path its error names.
-const PATHS: [(&str, &str); 45] = [
+const PATHS: [(&str, &str); 51] = [
+    // A year's arrangement.
+    ("arrangement_inverted_run.json", "off[0]"),
+    ("arrangement_date_outside_year.json", "off[0]"),
+    ("arrangement_make_up_weekday.json", "make_up_days[0]"),
+    ("arrangement_off_and_worked.json", "make_up_days[0]"),
+    ("arrangement_notice_after_year.json", "notices[0]"),
+    ("arrangement_unknown_field.json", "offs"),
     // Calendars: shape, then rules.
     ("bad_date.json", "holidays[0]"),
     ("unknown_field.json", "holiday"),

@@ -61,15 +61,18 @@ fn golden_list<T: JsonSchema>(file: &str) {
 #[test]
 fn every_golden_fixture_validates_against_its_schema() {
     // (fixture, check): every JSON file of tests/data/golden is listed.
-    let checks: [(&str, Check); 34] = [
+    let checks: [(&str, Check); 37] = [
         ("approval_item.json", golden::<ApprovalItem>),
+        ("arrangement.json", golden::<shenpi::calendar::Arrangement>),
         ("battle_map.json", golden::<BattleMap>),
         ("calendar.json", golden::<WorkCalendar>),
+        ("calendar_change.json", golden::<shenpi::calendar::CalendarChange>),
         ("case.json", golden::<Case>),
         ("case_history.json", golden_list::<CaseEvent>),
         ("case_outcome.json", golden::<CaseOutcome>),
         ("catalog.json", golden::<Catalog>),
         ("clock_reading.json", golden::<ClockReading>),
+        ("deadline_moves.json", golden_list::<shenpi::escalation::DeadlineMove>),
         // The machine tests' own door machine: the envelope's shape, any payload.
         ("envelope.json", golden::<Envelope<Value>>),
         ("escalation_notices.json", golden_list::<Notice>),
