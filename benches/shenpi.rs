@@ -24,6 +24,7 @@ criterion_group!(
     benches,
     calendar::add_working_days,
     calendar::working_days_between,
+    calendar::added_year,
     case::replay,
     case::apply,
     case::status,

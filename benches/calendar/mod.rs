@@ -21,15 +21,22 @@
 //! `working_days_between(a, b)` counts working days in `(a, b]`), while
 //! `bdays` first rolls its dates forward to a business day. All start and end
 //! dates here are working days, where the two agree.
+//!
+//! `calendar/added_year/*` times shenpi alone on three calendars side by
+//! side: the built-in one, the built-in one with a SAMPLE 2027 arrangement
+//! added, and the built-in one estimating 2027–2028, on the same dates in
+//! 2005–2025 (any day, not only working days), so a calendar with a year
+//! more is seen to cost nothing more per call.
 
 use crate::support::Rng;
 use std::collections::HashSet;
 use std::hint::black_box;
+use std::time::Duration;
 
 use bdays::{HolidayCalendar, HolidayCalendarCache};
 use chrono::{Datelike, NaiveDate, Weekday};
 use criterion::{BenchmarkGroup, Criterion, Throughput};
-use shenpi::calendar::{Roll, WorkCalendar};
+use shenpi::calendar::{statutory_holidays, Arrangement, DayRun, Horizon, Roll, WorkCalendar};
 
 /// Cases per batch; one timed iteration runs the whole batch.
 const BATCH: usize = 1024;
@@ -315,6 +322,174 @@ pub(crate) fn working_days_between(c: &mut Criterion) {
                 assert_eq!(bdays.bdays(case.a, case.b), case.days as i32);
             }
         });
+    });
+    group.finish();
+}
+
+/// Dates per `calendar/added_year` batch.
+const ADDED_BATCH: usize = 512;
+/// The working-day counts `calendar/added_year` adds.
+const ADDED_NS: [u32; 2] = [20, 250];
+/// The `calendar/added_year` generator's fixed seed.
+const ADDED_SEED: u64 = SEED ^ 0x2027_0000_0000;
+
+/// A SAMPLE 2027 arrangement, NOT the real 2027 notice (not published when
+/// this was written): the statutory holiday days off
+/// ([`statutory_holidays`]), no rest days moved, no make-up days.
+fn sample_2027() -> Arrangement {
+    let off = statutory_holidays(2027).expect("2027 can be estimated");
+    Arrangement::new(2027, off.iter().map(|h| DayRun::day(h.date)), [])
+        .and_then(|a| a.with_source("sample, not the real 2027 notice"))
+        .expect("the sample arrangement is valid")
+}
+
+/// The calendars `calendar/added_year` compares, each with its bench name:
+/// the built-in one, the built-in one with [`sample_2027`] added, and the
+/// built-in one estimating 2027–2028. All three are checked to classify
+/// every day of the built-in years alike.
+fn added_year_calendars() -> [(&'static str, WorkCalendar); 3] {
+    let built_in = WorkCalendar::china();
+    let added = built_in.with_arrangement(&sample_2027()).expect("2027 follows 2026");
+    let estimating = built_in
+        .with_horizon(Horizon::Estimate { through: 2028 })
+        .expect("2027-2028 can be estimated");
+    let (first, last) = built_in.date_range();
+    assert_eq!((added.published_through(), added.date_range()), (2027, (first, ymd(2027, 12, 31))));
+    assert_eq!(
+        (estimating.published_through(), estimating.date_range()),
+        (built_in.published_through(), (first, ymd(2028, 12, 31)))
+    );
+    for date in first.iter_days().take_while(|date| *date <= last) {
+        let working = built_in.is_working_day(date).expect("the date is covered");
+        assert_eq!(added.is_working_day(date), Ok(working), "added year vs built-in on {date}");
+        assert_eq!(
+            estimating.is_working_day(date),
+            Ok(working),
+            "estimating vs built-in on {date}"
+        );
+    }
+    [("built_in", built_in), ("added_year", added), ("estimating", estimating)]
+}
+
+/// One `is_working_day` case and the answer.
+#[derive(Clone, Copy)]
+struct DayCase {
+    date: NaiveDate,
+    working: bool,
+}
+
+/// The `calendar/added_year` inputs, the same for every calendar, with the
+/// built-in calendar's answers.
+struct AddedYearCases {
+    days: Vec<DayCase>,
+    /// One batch per [`ADDED_NS`] entry.
+    adds: [Vec<AddCase>; 2],
+    spans: Vec<SpanCase>,
+}
+
+/// [`ADDED_BATCH`] dates (any day, working or not) in 2005–2025 that the
+/// built-in calendar can add 250 working days to; each also starts a span
+/// of `0..=MAX_SPAN` calendar days (its end any day up to 2026-12-31). Every
+/// answer is checked on every calendar before timing.
+fn added_year_cases(cals: &[(&str, WorkCalendar)]) -> AddedYearCases {
+    let built_in = &cals[0].1;
+    let (first, last) = input_range();
+    let range_days = (last - first).num_days() as u32 + 1;
+    let mut rng = Rng(ADDED_SEED);
+    let mut dates = Vec::with_capacity(ADDED_BATCH);
+    while dates.len() < ADDED_BATCH {
+        let date = first + chrono::Days::new(u64::from(rng.below(range_days)));
+        if built_in.add_working_days(date, MAX_ADD).is_ok() {
+            dates.push(date);
+        }
+    }
+    let days = dates
+        .iter()
+        .map(|&date| DayCase { date, working: built_in.is_working_day(date).expect("covered") })
+        .collect();
+    let adds = ADDED_NS.map(|n| {
+        dates
+            .iter()
+            .map(|&start| {
+                let due = built_in.add_working_days(start, n).expect("checked for 250");
+                AddCase { start, n, due }
+            })
+            .collect()
+    });
+    let spans = dates
+        .iter()
+        .map(|&a| {
+            let b = a + chrono::Days::new(u64::from(rng.below(MAX_SPAN + 1)));
+            let days = built_in.working_days_between(a, b).expect("a <= b, both covered");
+            SpanCase { a, b, days }
+        })
+        .collect();
+    let cases = AddedYearCases { days, adds, spans };
+    for (name, cal) in cals {
+        for case in &cases.days {
+            assert_eq!(cal.is_working_day(case.date), Ok(case.working), "{name} on {}", case.date);
+        }
+        for case in cases.adds.iter().flatten() {
+            let due = cal.add_working_days(case.start, case.n);
+            assert_eq!(due, Ok(case.due), "{name}: {} working days after {}", case.n, case.start);
+        }
+        for case in &cases.spans {
+            let days = cal.working_days_between(case.a, case.b);
+            assert_eq!(days, Ok(case.days), "{name}: working days in ({}, {}]", case.a, case.b);
+        }
+    }
+    cases
+}
+
+/// Times `run` on each calendar as `{operation}/{calendar}`, one after the
+/// other, so the three figures for an operation come from the same minute
+/// of the run.
+fn on_each_calendar(
+    group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    operation: &str,
+    cals: &[(&str, WorkCalendar)],
+    run: impl Fn(&WorkCalendar),
+) {
+    for (name, cal) in cals {
+        group.bench_function(format!("{operation}/{name}"), |b| b.iter(|| run(black_box(cal))));
+    }
+}
+
+/// `calendar/added_year/{operation}/{built_in,added_year,estimating}`: the
+/// same calls on the built-in calendar (2004–2026), on it with a SAMPLE 2027
+/// arrangement added ([`WorkCalendar::with_arrangement`]), and on it
+/// estimating 2027–2028 ([`Horizon::Estimate`]), all on the same
+/// [`ADDED_BATCH`] dates in 2005–2025. The operations are `is_working_day`,
+/// `add_working_days_20`, `add_working_days_250` and `working_days_between`
+/// (spans of up to a year). Every calendar operation is a table lookup, so a
+/// calendar with a year more must time the same.
+pub(crate) fn added_year(c: &mut Criterion) {
+    let cals = added_year_calendars();
+    let cases = added_year_cases(&cals);
+    let mut group = c.benchmark_group("calendar/added_year");
+    group.throughput(Throughput::Elements(ADDED_BATCH as u64));
+    // Twelve benchmarks of a few microseconds an iteration: short warm-ups
+    // and measurements keep the group near 25 s.
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_millis(1500));
+    on_each_calendar(&mut group, "is_working_day", &cals, |cal| {
+        for case in black_box(cases.days.as_slice()) {
+            assert_eq!(cal.is_working_day(case.date).expect("covered"), case.working);
+        }
+    });
+    for (n, adds) in ADDED_NS.iter().zip(&cases.adds) {
+        on_each_calendar(&mut group, &format!("add_working_days_{n}"), &cals, |cal| {
+            for case in black_box(adds.as_slice()) {
+                let due = cal.add_working_days(case.start, case.n).expect("due date is covered");
+                assert_eq!(due, case.due);
+            }
+        });
+    }
+    on_each_calendar(&mut group, "working_days_between", &cals, |cal| {
+        for case in black_box(cases.spans.as_slice()) {
+            let days = cal.working_days_between(case.a, case.b).expect("a <= b, both covered");
+            assert_eq!(days, case.days);
+        }
     });
     group.finish();
 }
