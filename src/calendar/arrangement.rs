@@ -50,7 +50,7 @@ use super::{CalendarError, MAX_YEAR, MIN_YEAR};
 ///     [DayRun::new(d(2006, 1, 1), d(2006, 1, 3))?],
 ///     [d(2005, 12, 31)],
 /// )?
-/// .with_notice(ArrangementNotice::new("国办发明电〔2005〕35号", Some(d(2005, 12, 16)))?)?;
+/// .with_notice(ArrangementNotice::new("国办发明电〔2005〕35号")?.issued_on(d(2005, 12, 16)))?;
 /// assert_eq!(new_year.off_days().count(), 3);
 /// assert_eq!(new_year.make_up_days().next(), Some(d(2005, 12, 31)));
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
@@ -114,9 +114,10 @@ pub struct DayRun {
 /// use chrono::NaiveDate;
 /// use shenpi::calendar::ArrangementNotice;
 ///
-/// let notice = ArrangementNotice::new("国办发明电〔2020〕1号", NaiveDate::from_ymd_opt(2020, 1, 26))?;
+/// let issued = NaiveDate::from_ymd_opt(2020, 1, 26).unwrap();
+/// let notice = ArrangementNotice::new("国办发明电〔2020〕1号")?.issued_on(issued);
 /// assert_eq!(notice.number(), "国办发明电〔2020〕1号");
-/// assert!(ArrangementNotice::new("  ", None).is_err());
+/// assert!(ArrangementNotice::new("  ").is_err());
 /// # Ok::<(), shenpi::calendar::CalendarError>(())
 /// ```
 ///
@@ -237,8 +238,8 @@ impl fmt::Display for DayRun {
 }
 
 impl ArrangementNotice {
-    /// A notice by its document number (文号), with the date it was issued
-    /// where known.
+    /// A notice by its document number (文号); the date it was issued is
+    /// added with [`issued_on`](Self::issued_on) where known.
     ///
     /// # Errors
     ///
@@ -250,20 +251,36 @@ impl ArrangementNotice {
     /// ```
     /// use shenpi::calendar::ArrangementNotice;
     ///
-    /// let notice = ArrangementNotice::new("国办发明电〔2024〕12号", None)?;
+    /// let notice = ArrangementNotice::new("国办发明电〔2024〕12号")?;
     /// assert_eq!(notice.to_string(), "国办发明电〔2024〕12号");
+    /// assert_eq!(notice.issued(), None);
     /// # Ok::<(), shenpi::calendar::CalendarError>(())
     /// ```
-    pub fn new(
-        number: impl Into<String>,
-        issued: Option<NaiveDate>,
-    ) -> Result<ArrangementNotice, CalendarError> {
+    pub fn new(number: impl Into<String>) -> Result<ArrangementNotice, CalendarError> {
         let number = number.into();
         if number.trim().is_empty() {
             return Err(CalendarError::EmptyNoticeNumber);
         }
         check_note(&number)?;
-        Ok(ArrangementNotice { number, issued })
+        Ok(ArrangementNotice { number, issued: None })
+    }
+
+    /// The same notice with the date it was issued (成文日期).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::ArrangementNotice;
+    ///
+    /// let issued = NaiveDate::from_ymd_opt(2024, 11, 12).unwrap();
+    /// let notice = ArrangementNotice::new("国办发明电〔2024〕12号")?.issued_on(issued);
+    /// assert_eq!(notice.issued(), Some(issued));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn issued_on(mut self, date: NaiveDate) -> ArrangementNotice {
+        self.issued = Some(date);
+        self
     }
 
     /// The document number, as the notice prints it.
@@ -371,7 +388,7 @@ impl Arrangement {
     /// use shenpi::calendar::{Arrangement, DayRun, ArrangementNotice};
     ///
     /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    /// let late = ArrangementNotice::new("某某〔2027〕1号", NaiveDate::from_ymd_opt(2027, 1, 5))?;
+    /// let late = ArrangementNotice::new("某某〔2027〕1号")?.issued_on(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap());
     /// let err = Arrangement::new(2026, [DayRun::day(d(1, 1))], [])?.with_notice(late).unwrap_err();
     /// assert_eq!(err.to_string(), "notice 某某〔2027〕1号 of 2027-01-05 was issued after the year 2026 it arranges");
     /// # Ok::<(), shenpi::calendar::CalendarError>(())
@@ -644,7 +661,11 @@ impl TryFrom<RawArrangementNotice> for ArrangementNotice {
     type Error = CalendarError;
 
     fn try_from(raw: RawArrangementNotice) -> Result<Self, CalendarError> {
-        ArrangementNotice::new(raw.number, raw.issued)
+        let notice = ArrangementNotice::new(raw.number)?;
+        Ok(match raw.issued {
+            Some(date) => notice.issued_on(date),
+            None => notice,
+        })
     }
 }
 

@@ -196,12 +196,11 @@ fn parse_arrangements(text: &str) -> Option<Vec<Arrangement>> {
         }
         let mut arrangement = Arrangement::new(year, off, work).ok()?.with_source(SOURCE).ok()?;
         for (_, number, issued) in NOTICES.iter().filter(|(y, _, _)| *y == year) {
-            let issued = match issued {
-                Some((y, m, d)) => Some(NaiveDate::from_ymd_opt(*y, *m, *d)?),
-                None => None,
-            };
-            arrangement =
-                arrangement.with_notice(ArrangementNotice::new(*number, issued).ok()?).ok()?;
+            let mut notice = ArrangementNotice::new(*number).ok()?;
+            if let Some((y, m, d)) = issued {
+                notice = notice.issued_on(NaiveDate::from_ymd_opt(*y, *m, *d)?);
+            }
+            arrangement = arrangement.with_notice(notice).ok()?;
         }
         out.push(arrangement);
     }

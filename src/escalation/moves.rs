@@ -83,6 +83,7 @@ pub struct DeadlineMove {
 /// observed on both calendars, and every deadline whose instant or
 /// provisional mark differs is listed, with the changed days of `change`
 /// that moved it. Subjects are given with the host's name for them; cases,
+/// bare legal clocks,
 /// graph-run steps ([`RunStep`](super::RunStep)) and tickets are all
 /// [`Supervised`].
 ///

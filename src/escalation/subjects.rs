@@ -6,6 +6,41 @@ use crate::case::Case;
 use crate::graph::{ApprovalGraph, GraphRun, RunError, RunState, StepId, StepStatus};
 use crate::limit::{LegalClock, Thresholds};
 
+/// A bare legal clock (a host's own matter, kept without a [`Case`]) is
+/// watched as a case: open until it stops, in its state since its latest
+/// record, read at `now`.
+///
+/// # Example
+///
+/// ```
+/// use chrono::DateTime;
+/// use shenpi::calendar::WorkCalendar;
+/// use shenpi::escalation::{EscalationPolicy, SupervisionLog, Supervised};
+/// use shenpi::limit::{LegalClock, TimeLimit};
+///
+/// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+/// let cal = WorkCalendar::china();
+/// let clock = LegalClock::start(at("2026-03-02T09:00:00+08:00"), TimeLimit::working_days(3), TimeLimit::working_days(20))?;
+/// let now = at("2026-03-09T09:00:00+08:00");
+/// let obs = clock.observe(&cal, now)?;
+/// assert!(obs.open && obs.clock.is_some());
+/// let notices = EscalationPolicy::default().evaluate(&obs, &SupervisionLog::new(), &cal, now)?;
+/// assert!(!notices.is_empty()); // past the promised deadline
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Supervised for LegalClock {
+    fn observe(
+        &self,
+        cal: &WorkCalendar,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Observation, EscalationError> {
+        let mut obs = Observation::new(SubjectKind::Case, self.last_recorded());
+        obs.open = self.stopped().is_none_or(|s| s > now);
+        obs.clock = Some(self.reading(cal, now, &Thresholds::default())?);
+        Ok(obs)
+    }
+}
+
 /// A case is watched through its legal clock. Its state is taken as entered
 /// at its latest event; visits are not counted for cases.
 ///

@@ -225,7 +225,7 @@ pub enum TicketError {
         /// What is wrong.
         what: &'static str,
     },
-    /// Classifying would set a feedback deadline past the last published
+    /// Classifying (or reopening) would set a feedback deadline past the last published
     /// year of the calendar (under the refuse policy): refused at the
     /// command.
     #[error(

@@ -156,6 +156,24 @@ fn due(cal: &WorkCalendar, start: Instant, days: u32) -> Result<Instant, TicketE
     Ok(cal.office_close(cal.add_working_days(day, 1)?)?)
 }
 
+/// A feedback deadline counted past the calendar's published years, as the
+/// error that names the year; other errors as they are.
+fn unpublished(cal: &WorkCalendar, e: TicketError) -> TicketError {
+    match e {
+        TicketError::Calendar(CalendarError::CountOutOfRange {
+            date,
+            days,
+            direction: Direction::Forward,
+            ..
+        }) => TicketError::FeedbackDueUnpublished {
+            from: date,
+            days,
+            published: cal.published_through(),
+        },
+        other => other,
+    }
+}
+
 impl Ticket {
     /// Opens a ticket from its first event, which must be
     /// [`TicketCommand::Receive`].
@@ -610,19 +628,7 @@ impl Ticket {
                 next.state = St::Classified { class: *class };
                 // A feedback deadline past the calendar's published years is
                 // refused here, at classification.
-                next.checked_feedback_due(cal).map_err(|e| match e {
-                    TicketError::Calendar(CalendarError::CountOutOfRange {
-                        date,
-                        days,
-                        direction: Direction::Forward,
-                        ..
-                    }) => TicketError::FeedbackDueUnpublished {
-                        from: date,
-                        days,
-                        published: cal.published_through(),
-                    },
-                    other => other,
-                })?;
+                next.checked_feedback_due(cal).map_err(|e| unpublished(cal, e))?;
             }
             (TicketCommand::ExplainOnTheSpot { explanation }, St::Classified { class }) => {
                 if class != TicketClass::ExplainOnTheSpot {
@@ -698,7 +704,7 @@ impl Ticket {
                     next.cycle_started_at = Some(at);
                     next.answered_at = None;
                     next.state = St::Reopened;
-                    next.checked_feedback_due(cal)?;
+                    next.checked_feedback_due(cal).map_err(|e| unpublished(cal, e))?;
                 } else {
                     next.state = St::Closed { closure: Closure::Satisfied { satisfaction } };
                 }

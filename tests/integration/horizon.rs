@@ -592,3 +592,166 @@ fn invalid_arrangements_are_refused_with_a_clear_message() {
         assert!(err.to_string().contains(message), "{file}: {err}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// The provisional mark reaches every reading of a clock.
+
+#[test]
+fn provisional_marks_reach_notices_reports_and_prepared_readings() {
+    use shenpi::escalation::{EscalationPolicy, SupervisionLog};
+    use shenpi::report::{CaseFacts, CaseReport, GroupBy, Placement, ReportSpec};
+
+    let item = item(5, 20);
+    let cal = estimating(2027);
+    let ctx = CaseContext::new(&item, &cal);
+    let history = [
+        CaseEvent::new(
+            actor("ent-1", Role::Applicant),
+            at("2026-12-07T09:00:00+08:00"),
+            CaseCommand::Receive,
+        ),
+        CaseEvent::new(
+            actor("clerk", Role::WindowClerk),
+            at("2026-12-07T10:00:00+08:00"),
+            CaseCommand::Accept,
+        ),
+    ];
+    let case = Case::replay(CaseId::new("JO-P").unwrap(), &ctx, &history).unwrap();
+    // Past the promised deadline (14 December), before the statutory one
+    // (5 January 2027, estimated): a yellow card, and a provisional one.
+    let now = at("2026-12-16T09:00:00+08:00");
+    let obs = case.observe(&cal, now).unwrap();
+    let notices =
+        EscalationPolicy::default().evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap();
+    assert!(!notices.is_empty());
+    assert!(notices.iter().all(|n| n.provisional), "{notices:?}");
+    // The same notices on a calendar where 2027 is published are firm.
+    let published = cal.with_arrangement(&sample_2027(&[], &[])).unwrap();
+    let obs = case.observe(&published, now).unwrap();
+    let firm = EscalationPolicy::default()
+        .evaluate(&obs, &SupervisionLog::new(), &published, now)
+        .unwrap();
+    assert_eq!(firm.len(), notices.len());
+    assert!(firm.iter().all(|n| !n.provisional));
+
+    // A prepared case reads the same, provisional mark included.
+    let mut prepared = case.clone();
+    prepared.prepare(&cal);
+    let fresh = case.reading(&cal, now, &Thresholds::default()).unwrap();
+    assert_eq!(prepared.reading(&cal, now, &Thresholds::default()).unwrap(), fresh);
+    assert!(fresh.unwrap().provisional);
+
+    // A report row counts its provisional cases.
+    let mut concluded = case.clone();
+    concluded
+        .apply(
+            &ctx,
+            &CaseEvent::new(
+                actor("rev", Role::Reviewer),
+                at("2026-12-08T09:00:00+08:00"),
+                CaseCommand::StartHandling,
+            ),
+        )
+        .unwrap();
+    concluded
+        .apply(
+            &ctx,
+            &CaseEvent::new(
+                actor("rev", Role::Reviewer),
+                at("2026-12-10T09:00:00+08:00"),
+                CaseCommand::Conclude { decision: Decision::Approved },
+            ),
+        )
+        .unwrap();
+    let outcome = concluded.outcome(&cal).unwrap().unwrap();
+    assert!(outcome.provisional, "its statutory deadline was estimated");
+    let mut report = CaseReport::new(ReportSpec::new(GroupBy::Department));
+    let facts = CaseFacts::from_outcome(&item, &outcome, &cal).unwrap();
+    report.add(&item, &facts, &Placement::new()).unwrap();
+    let firm_outcome = concluded.outcome(&published).unwrap().unwrap();
+    report
+        .add(
+            &item,
+            &CaseFacts::from_outcome(&item, &firm_outcome, &published).unwrap(),
+            &Placement::new(),
+        )
+        .unwrap();
+    let summary = report.summary();
+    let total = summary.total.as_ref().unwrap();
+    assert_eq!((total.cases, total.provisional_cases), (2, 1));
+    // Stored and read back, the count stays.
+    let back: CaseReport = serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
+    assert_eq!(back.summary().total.unwrap().provisional_cases, 1);
+}
+
+#[test]
+fn tickets_and_run_steps_report_their_moved_deadlines() {
+    use shenpi::escalation::RunStep;
+
+    let before = estimating(2027);
+    // A ticket classified on 30 December: feedback in 3 working days,
+    // 5 January 2027 on the estimate.
+    let ctx = TicketContext::new(&before);
+    let events = [
+        TicketEvent::new(
+            actor("win-1", Role::WindowClerk),
+            at("2026-12-30T09:00:00+08:00"),
+            TicketCommand::Receive {
+                source: TicketSource::CantGetItDoneWindow,
+                subject: "反复跑腿".into(),
+                visits: 3,
+            },
+        ),
+        TicketEvent::new(
+            actor("win-1", Role::WindowClerk),
+            at("2026-12-30T10:00:00+08:00"),
+            TicketCommand::Classify { class: TicketClass::General },
+        ),
+    ];
+    let ticket = Ticket::replay(TicketId::new("T-9").unwrap(), &ctx, &events).unwrap();
+    // A run step started on 28 December with a 5-working-day limit.
+    let id = |s| StepId::new(s).unwrap();
+    let land = Step::new(
+        id("land"),
+        ItemCode::new("XK-1").unwrap(),
+        DepartmentId::new("land").unwrap(),
+        TimeLimit::working_days(5),
+    );
+    let graph = ApprovalGraph::builder("厂房", id("land")).step(land).build().unwrap();
+    let mut run = GraphRun::new(&graph, at("2026-12-28T09:00:00+08:00"));
+    let start = RunEvent::new(
+        actor("rev-1", Role::Reviewer),
+        at("2026-12-28T09:00:00+08:00"),
+        RunCommand::StartStep { step: id("land"), case: "JO-7".parse().unwrap() },
+    );
+    run.apply_on(&graph, &before, &start).unwrap();
+    let land_id = id("land");
+    let step = RunStep::new(&graph, &run, &land_id);
+
+    // A SAMPLE notice: Monday 4 January 2027 off too.
+    let after = before.with_arrangement(&sample_2027(&[d(2027, 1, 4)], &[])).unwrap();
+    let change = CalendarChange::between(&before, &after);
+    let now = at("2026-12-31T09:00:00+08:00");
+    // A bare clock started the same day, 3 working days.
+    let clock = shenpi::limit::LegalClock::start(
+        at("2026-12-30T10:00:00+08:00"),
+        TimeLimit::working_days(3),
+        TimeLimit::working_days(3),
+    )
+    .unwrap();
+    let subjects: [(&str, &dyn Supervised); 3] =
+        [("T-9", &ticket), ("land", &step), ("clock", &clock)];
+    let moves = moved_deadlines(&change, &before, &after, now, subjects);
+    let feedback = moves.iter().find(|m| m.subject == "T-9").expect("the ticket moved");
+    assert_eq!(feedback.deadline, MovedDeadline::Feedback);
+    assert_eq!(feedback.from, Some(at("2027-01-06T00:00:00+08:00")));
+    assert_eq!(feedback.to, Some(at("2027-01-07T00:00:00+08:00")));
+    assert!(feedback.provisional_before && !feedback.provisional_after);
+    assert_eq!(feedback.because, [d(2027, 1, 4)]);
+    let step_moves: Vec<MovedDeadline> =
+        moves.iter().filter(|m| m.subject == "land").map(|m| m.deadline).collect();
+    assert_eq!(step_moves, [MovedDeadline::Promised, MovedDeadline::Statutory]);
+    let clock_move =
+        moves.iter().find(|m| m.subject == "clock" && m.deadline == MovedDeadline::Statutory);
+    assert_eq!(clock_move.and_then(|m| m.to), Some(at("2027-01-07T00:00:00+08:00")));
+}
