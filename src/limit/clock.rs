@@ -260,12 +260,23 @@ pub struct ClockReading {
 /// replay history. `now` before the start counts as the start, and `now`
 /// after the stop counts as the stop.
 ///
-/// Counting follows DOMAIN §2: the start day is not counted; a limit ends at
-/// the close of office hours on its last day; a natural-day limit whose last
-/// day is not a working day runs on to the next one; a suspension from day S
-/// to day R pushes a working-day deadline back by the working days in
-/// (S, R] (a natural-day one by the days, a working-hour one by the working
-/// time); an extension adds working days to both limits.
+/// Counting (行政许可法 arts. 42, 45 and 82, and the Civil Code's counting
+/// rules): the start day is not counted; a limit ends at the close of office
+/// hours on its last day; a natural-day limit whose last day is not a
+/// working day runs on to the next one; an extension adds working days to
+/// both limits.
+///
+/// A suspension (a correction, or an art. 45 special procedure) from day S
+/// to day R covers the days (S, R]: the day it begins still counts, the day
+/// it ends does not. A working-day deadline is the n-th working day after
+/// acceptance (n = the limit plus the extensions granted) that lies in no
+/// suspension's days; so a suspension moves a deadline only when it begins
+/// before it, and one that begins on the last day or later leaves it where
+/// it is: a late case stays late. Natural-day limits count natural days the
+/// same way, working-hour limits the working time. For a five-day limit
+/// due on Monday 9 March, a review recorded on Friday evening 6 March and
+/// ended on 12 March covers 9–12 March and moves the deadline to 13 March;
+/// the same review recorded on the morning of 9 March moves nothing.
 ///
 /// # Example
 ///
@@ -778,7 +789,7 @@ impl LegalClock {
             Deadline::Promised => self.promised,
             Deadline::Statutory => self.statutory,
         };
-        self.due_from(cal, limit, &counts)
+        Ok(self.due_from(cal, limit, &counts)?.due)
     }
 
     /// Checks that both deadlines can be worked out on `cal` as the clock
@@ -854,6 +865,7 @@ impl LegalClock {
                     suspended_natural_days: 0,
                     suspended_seconds: 0,
                     extension: 0,
+                    at,
                 };
                 (c, 0)
             }
@@ -865,6 +877,7 @@ impl LegalClock {
             c.add_suspension(cal, s.start, s.end.map_or(at, |end| end.min(at)))?;
         }
         c.extension = self.extension_days_at(at);
+        c.at = at;
         Ok(c)
     }
 
@@ -910,6 +923,7 @@ impl LegalClock {
                             suspended_natural_days: 0,
                             suspended_seconds: 0,
                             extension: 0,
+                            at: self.started,
                         },
                         closed: 0,
                         valid_from: self.started,
@@ -935,7 +949,8 @@ impl LegalClock {
         // record.
         m.fixed = None;
         if m.closed == self.suspensions.len() {
-            let c = Counts { extension: self.extension_days_at(self.last), ..m.counted };
+            let c =
+                Counts { extension: self.extension_days_at(self.last), at: self.last, ..m.counted };
             if let Ok(fixed) = self.fixed(cal, &c) {
                 m.fixed = Some(fixed);
                 m.fixed_from = self.last;
@@ -946,37 +961,96 @@ impl LegalClock {
         self.memo = Some(m);
     }
 
-    /// The deadline of `limit` given the counts.
+    /// The deadline of `limit` given the counts. A suspension moves a
+    /// deadline only when it begins before the deadline as moved by the
+    /// suspensions before it: the deadline is the n-th working day after the
+    /// start (n = the limit plus the extensions granted) that lies in no
+    /// suspension's days (S, R]. One that begins on the last day or later
+    /// leaves the deadline where it is, so a late case stays late.
     fn due_from(
         &self,
         cal: &WorkCalendar,
         limit: TimeLimit,
         c: &Counts,
-    ) -> Result<Due, LimitError> {
+    ) -> Result<Walked, LimitError> {
+        let spans = self
+            .suspensions
+            .iter()
+            .take_while(move |s| s.start <= c.at)
+            .map(move |s| Span::of(cal, s.start, s.end.map_or(c.at, |end| end.min(c.at))));
         match limit.unit() {
             LimitUnit::WorkingDays => {
-                let n = limit.amount().saturating_add(c.extension).saturating_add(c.suspended_days);
+                let base = limit.amount().saturating_add(c.extension);
+                let through_start = cal.working_through(c.start);
+                let (mut pushed, mut seconds) = (0u32, 0u64);
+                if c.suspended_days > 0 || c.suspended_seconds > 0 {
+                    for span in spans {
+                        let span = span?;
+                        // The rank of the deadline so far, against the
+                        // working days up to the day the suspension begins.
+                        let rank = through_start.saturating_add(base).saturating_add(pushed);
+                        if cal.working_through(span.si) >= rank {
+                            break;
+                        }
+                        pushed = pushed.saturating_add(span.working_days(cal));
+                        seconds = seconds.saturating_add(span.seconds());
+                    }
+                }
+                let n = base.saturating_add(pushed);
                 let date = cal.add_working_days_at(c.start, n)?;
-                Ok(Due {
-                    date,
-                    at: cal.close_of_covered(date)?,
-                    provisional: cal.is_provisional(date),
+                Ok(Walked {
+                    due: Due {
+                        date,
+                        at: cal.close_of_covered(date)?,
+                        provisional: cal.is_provisional(date),
+                    },
+                    through: Some(through_start.saturating_add(n)),
+                    suspended_seconds: seconds,
                 })
             }
             LimitUnit::NaturalDays => {
                 let start = cal.to_civil(&self.started).date();
-                let pushed = u32::try_from(c.suspended_natural_days).unwrap_or(u32::MAX);
+                let (mut pushed, mut seconds) = (0usize, 0u64);
+                for span in spans {
+                    let span = span?;
+                    let end = c.start + limit.amount() as usize + pushed;
+                    if span.si >= end {
+                        break;
+                    }
+                    pushed += span.ri - span.si;
+                    seconds = seconds.saturating_add(span.seconds());
+                }
+                let pushed = u32::try_from(pushed).unwrap_or(u32::MAX);
                 let end = cal.add_natural_days(start, limit.amount().saturating_add(pushed))?;
                 let date = cal.add_working_days(end, c.extension)?;
-                Ok(Due { date, at: cal.office_close(date)?, provisional: cal.is_provisional(date) })
+                Ok(Walked {
+                    due: Due {
+                        date,
+                        at: cal.office_close(date)?,
+                        provisional: cal.is_provisional(date),
+                    },
+                    through: None,
+                    suspended_seconds: seconds,
+                })
             }
             LimitUnit::WorkingHours => {
-                let seconds = u64::from(limit.amount()) * 3600
-                    + u64::from(c.extension) * u64::from(cal.office_hours().day_seconds())
-                    + c.suspended_seconds;
-                let at = cal.add_working_seconds(&self.started, seconds)?;
+                let base = u64::from(limit.amount()) * 3600
+                    + u64::from(c.extension) * u64::from(cal.office_hours().day_seconds());
+                let mut pushed = 0u64;
+                for span in spans {
+                    let span = span?;
+                    if span.ws >= c.w_start.saturating_add(base).saturating_add(pushed) {
+                        break;
+                    }
+                    pushed = pushed.saturating_add(span.seconds());
+                }
+                let at = cal.add_working_seconds(&self.started, base.saturating_add(pushed))?;
                 let date = end_day(cal, &at);
-                Ok(Due { date, at, provisional: cal.is_provisional(date) })
+                Ok(Walked {
+                    due: Due { date, at, provisional: cal.is_provisional(date) },
+                    through: None,
+                    suspended_seconds: pushed,
+                })
             }
         }
     }
@@ -984,37 +1058,34 @@ impl LegalClock {
     /// What the deadlines come to given the counts: both due instants, the
     /// working days up to each, and the promised budget.
     fn fixed(&self, cal: &WorkCalendar, c: &Counts) -> Result<Fixed, LimitError> {
-        let promised_due = self.due_from(cal, self.promised, c)?;
-        let statutory_due = self.due_from(cal, self.statutory, c)?;
-        let through_start = cal.working_through(c.start);
+        let promised = self.due_from(cal, self.promised, c)?;
+        let statutory = self.due_from(cal, self.statutory, c)?;
+        let (promised_due, statutory_due) = (promised.due, statutory.due);
         // Working days up to and including a deadline's last day. A
         // working-day deadline is the n-th working day after the start, so
         // its rank is known without a look-up.
-        let through_due = |limit: TimeLimit, due: NaiveDate| -> Result<u32, LimitError> {
-            Ok(match limit.unit() {
-                LimitUnit::WorkingDays => through_start
-                    .saturating_add(limit.amount())
-                    .saturating_add(c.extension)
-                    .saturating_add(c.suspended_days),
-                LimitUnit::NaturalDays | LimitUnit::WorkingHours => {
-                    cal.working_through(cal.day_index(due)?)
-                }
-            })
+        let through_due = |walked: &Walked| -> Result<u32, LimitError> {
+            match walked.through {
+                Some(through) => Ok(through),
+                None => Ok(cal.working_through(cal.day_index(walked.due.date)?)),
+            }
         };
-        let through_promised = through_due(self.promised, promised_due.date)?;
-        let through_statutory = through_due(self.statutory, statutory_due.date)?;
+        let through_promised = through_due(&promised)?;
+        let through_statutory = through_due(&statutory)?;
         let day_secs = u64::from(cal.office_hours().day_seconds());
+        // The promised budget leaves out the suspensions that moved the
+        // promised deadline, and only those.
         let budget = if promised_due.at <= self.started {
             0
         } else if self.promised.unit() == LimitUnit::WorkingHours {
             let due = cal.moment(&promised_due.at);
-            (cal.working_seconds_at(&due)? - c.w_start).saturating_sub(c.suspended_seconds)
+            (cal.working_seconds_at(&due)? - c.w_start).saturating_sub(promised.suspended_seconds)
         } else {
             // A day-counted deadline ends at the close of its last day, when
             // every working day up to it has been worked whole.
             (u64::from(through_promised) * day_secs)
                 .saturating_sub(c.w_start)
-                .saturating_sub(c.suspended_seconds)
+                .saturating_sub(promised.suspended_seconds)
         };
         Ok(Fixed { promised_due, statutory_due, through_promised, through_statutory, budget })
     }
@@ -1182,6 +1253,55 @@ struct Counts {
     suspended_seconds: u64,
     /// Working days of extension granted.
     extension: u32,
+    /// The instant counted up to: suspensions begun after it are not
+    /// counted, a running one counts up to it.
+    at: DateTime<FixedOffset>,
+}
+
+/// A deadline as the walk over the suspensions settles it: the due date,
+/// the working days up to it (known without a look-up for a working-day
+/// limit), and the working seconds of the suspensions that moved it.
+#[derive(Debug, Clone, Copy)]
+struct Walked {
+    due: Due,
+    through: Option<u32>,
+    suspended_seconds: u64,
+}
+
+/// One suspension on a calendar: the day indices of S and R and the
+/// working seconds up to its two instants.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    si: usize,
+    ri: usize,
+    ws: u64,
+    wr: u64,
+}
+
+impl Span {
+    #[inline]
+    fn of(
+        cal: &WorkCalendar,
+        s: DateTime<FixedOffset>,
+        r: DateTime<FixedOffset>,
+    ) -> Result<Span, LimitError> {
+        let (s, r) = (cal.moment(&s), cal.moment(&r));
+        let si = cal.start_index(&s)?;
+        let ri = cal.end_index(&r)?.max(si);
+        Ok(Span { si, ri, ws: cal.working_seconds_at(&s)?, wr: cal.working_seconds_at(&r)? })
+    }
+
+    /// The working days in (S, R].
+    #[inline]
+    fn working_days(&self, cal: &WorkCalendar) -> u32 {
+        cal.working_through(self.ri) - cal.working_through(self.si)
+    }
+
+    /// The working seconds suspended.
+    #[inline]
+    fn seconds(&self) -> u64 {
+        self.wr.saturating_sub(self.ws)
+    }
 }
 
 impl Counts {
@@ -1194,12 +1314,10 @@ impl Counts {
         s: DateTime<FixedOffset>,
         r: DateTime<FixedOffset>,
     ) -> Result<(), LimitError> {
-        let (s, r) = (cal.moment(&s), cal.moment(&r));
-        let (si, ri) = (cal.start_index(&s)?, cal.end_index(&r)?);
-        let ri = ri.max(si);
-        self.suspended_days += cal.working_through(ri) - cal.working_through(si);
-        self.suspended_natural_days += ri - si;
-        self.suspended_seconds += cal.working_seconds_at(&r)? - cal.working_seconds_at(&s)?;
+        let span = Span::of(cal, s, r)?;
+        self.suspended_days += span.working_days(cal);
+        self.suspended_natural_days += span.ri - span.si;
+        self.suspended_seconds += span.seconds();
         Ok(())
     }
 }

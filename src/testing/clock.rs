@@ -5,7 +5,7 @@ use proptest::sample::select;
 use super::violation::broken;
 use super::{KitError, Law, Machine, Refusal, Violation};
 use crate::calendar::WorkCalendar;
-use crate::limit::{ClockReading, ClockStatus, LegalClock, LimitError, Thresholds};
+use crate::limit::{ClockReading, ClockStatus, LegalClock, LimitError, LimitUnit, Thresholds};
 
 type Instant = DateTime<FixedOffset>;
 
@@ -186,7 +186,16 @@ pub(crate) fn check_clock_laws(
         let Some(r) = read(m, clock, cal, now, th)? else { continue };
         let law =
             |law, expected: String, found: String| broken(m, law, None, Some(now), expected, found);
-        if r.status >= ClockStatus::YellowCard && r.used_share < 1.0 {
+        // A suspension begun on the promised deadline's last day or later
+        // does not move it (a late case stays late), yet its time is not
+        // counted as used; for a natural-day limit the last day may be one
+        // before the roll to a working day.
+        let natural = clock.promised().unit() == LimitUnit::NaturalDays;
+        let after_due = clock
+            .suspensions()
+            .iter()
+            .any(|s| natural || cal.to_civil(&s.start).date() >= r.promised_due.date);
+        if r.status >= ClockStatus::YellowCard && r.used_share < 1.0 && !after_due {
             return Err(law(
                 Law::CardMeansTimeUsed,
                 "a share used of at least 1".into(),

@@ -71,7 +71,9 @@ pub enum Law {
     DueNotEarlierThanWithoutSuspensions,
     /// A stopped clock stays stopped.
     StoppedStaysStopped,
-    /// A card (a deadline passed) means all the promised time is used.
+    /// A card (a deadline passed) means all the promised time is used,
+    /// unless a suspension began on the deadline's last day or later (it
+    /// does not move the deadline, and its time is not used).
     CardMeansTimeUsed,
     /// A step becomes ready only when its join and its stage gate are met.
     JoinOpensOnlyWhenMet,

@@ -824,11 +824,16 @@ fn without_suspensions(item: &ApprovalItem, m: &ClockModel) -> Result<LegalClock
     built().map_err(|e| fail(format!("the clock without suspensions: {e}")))
 }
 
-/// The deadline by DOMAIN §2, counted here with calendar calls: working
-/// days from the acceptance day, pushed by the working days in (S, R] of
-/// each suspension; natural days pushed by the days suspended, then rolled
-/// to a working day; working hours pushed by the working time suspended;
-/// extensions in working days.
+/// The deadline counted day by day, as the law reads (行政许可法 arts. 42,
+/// 45, 82 and the counting rules): a working-day limit ends on the n-th
+/// working day after the acceptance day (n = the limit plus the extensions
+/// granted by `now`) that lies in no suspension's days (S, R]; a
+/// natural-day limit on the n-th natural day in no suspension, rolled on to
+/// a working day, then the extension's working days; a working-hour limit
+/// after its working time, pushed by the working time of each suspension
+/// that begins before the deadline it has reached so far. A suspension
+/// that begins after the deadline (on its last day or later) moves
+/// nothing.
 fn legal_due(
     cal: &WorkCalendar,
     item: &ApprovalItem,
@@ -844,20 +849,32 @@ fn legal_due(
     let spans = m.spans_at(at);
     let extension = m.extension_days_at(at);
     let first = day(cal, start);
+    // The days a suspension covers: (day of S, the day R ends].
+    let covered = |d: NaiveDate| {
+        spans.iter().any(|&(s, r)| day(cal, s) < d && d <= end_day(cal, r).max(day(cal, s)))
+    };
+    // The n-th day after `first` that `counts`, day by day.
+    let nth = |n: u32, counts: &dyn Fn(NaiveDate) -> Option<bool>| -> Option<NaiveDate> {
+        let mut d = first;
+        let mut left = n;
+        while left > 0 {
+            d = d.succ_opt()?;
+            if counts(d)? {
+                left -= 1;
+            }
+        }
+        Some(d)
+    };
     match limit.unit() {
         LimitUnit::WorkingDays => {
-            let mut pushed = 0;
-            for &(s, r) in &spans {
-                pushed += suspended_days(cal, s, r).ok()?;
-            }
-            let date = cal.add_working_days(first, limit.amount() + extension + pushed).ok()?;
+            let counts = |d| Some(cal.is_working_day(d).ok()? && !covered(d));
+            let date = nth(limit.amount() + extension, &counts)?;
             Some((date, cal.office_close(date).ok()?))
         }
         LimitUnit::NaturalDays => {
-            let pushed: i64 =
-                spans.iter().map(|&(s, r)| (end_day(cal, r) - day(cal, s)).num_days().max(0)).sum();
-            let end =
-                cal.add_natural_days(first, limit.amount() + u32::try_from(pushed).ok()?).ok()?;
+            let counts = |d| cal.covers(d).then_some(!covered(d));
+            let end = nth(limit.amount(), &counts)?;
+            let end = cal.roll(end, shenpi::calendar::Roll::Following).ok()?;
             let date = cal.add_working_days(end, extension).ok()?;
             Some((date, cal.office_close(date).ok()?))
         }
@@ -865,6 +882,9 @@ fn legal_due(
             let mut seconds = u64::from(limit.amount()) * 3600
                 + u64::from(extension) * u64::from(cal.office_hours().day_seconds());
             for &(s, r) in &spans {
+                if cal.working_seconds_between(&start, &s).ok()? >= seconds {
+                    break;
+                }
                 seconds += cal.working_seconds_between(&s, &r).ok()?;
             }
             let at = cal.add_working_seconds(&start, seconds).ok()?;
@@ -873,10 +893,8 @@ fn legal_due(
     }
 }
 
-/// At every `now`, each deadline is the legal count, and never earlier
-/// than the same clock's without suspensions: a working-day deadline is
-/// pushed by exactly the working days suspended, a working-hour one by
-/// exactly the working time suspended.
+/// At every `now`, each deadline is the legal count, day by day, and never
+/// earlier than the same clock's without suspensions.
 fn suspensions_never_bring_deadlines_forward(
     cal: &WorkCalendar,
     played: &Played,
@@ -885,8 +903,6 @@ fn suspensions_never_bring_deadlines_forward(
     let (Some(clock), m) = (played.case.clock(), &played.model) else { return Ok(()) };
     let bare = without_suspensions(&played.item, m)?;
     for &now in nows {
-        let at = m.effective(now).unwrap();
-        let spans = m.spans_at(at);
         for which in [Deadline::Promised, Deadline::Statutory] {
             let due = clock.due(cal, which, now);
             let plain = bare.due(cal, which, now);
@@ -910,25 +926,6 @@ fn suspensions_never_bring_deadlines_forward(
                 due,
                 plain
             );
-            match played.item.statutory().unit() {
-                LimitUnit::WorkingDays => {
-                    let mut pushed = 0;
-                    for &(s, r) in &spans {
-                        pushed += suspended_days(cal, s, r)?;
-                    }
-                    let moved = working_days(cal, plain.date, due.date)?;
-                    prop_assert_eq!(moved, pushed, "{} due at {} pushed", which, now);
-                }
-                LimitUnit::WorkingHours => {
-                    let mut pushed = 0;
-                    for &(s, r) in &spans {
-                        pushed += working_seconds(cal, s, r)?;
-                    }
-                    let moved = working_seconds(cal, plain.at, due.at)?;
-                    prop_assert_eq!(moved, pushed, "{} due at {} pushed", which, now);
-                }
-                LimitUnit::NaturalDays => {}
-            }
         }
     }
     Ok(())
@@ -960,7 +957,14 @@ fn elapsed_time_is_monotone(
         }
     }
     for (now, r) in &readings {
-        if r.status >= ClockStatus::YellowCard {
+        // A suspension begun on the promised deadline's last day or later
+        // does not move it, yet its time is not counted as used: such a
+        // case is late with less than all its time used. (For a natural-day
+        // limit the last day is the one before the roll to a working day,
+        // so any suspension may be such a one.)
+        let natural = played.item.promised().unit() == LimitUnit::NaturalDays;
+        let after_due = m.spans.iter().any(|&(s, _)| natural || day(cal, s) >= r.promised_due.date);
+        if r.status >= ClockStatus::YellowCard && !after_due {
             prop_assert!(
                 r.used_share >= 1.0,
                 "{:?} at {} with share {}",

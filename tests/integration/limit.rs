@@ -349,3 +349,77 @@ fn records_after_preparing_are_never_missed() {
         );
     }
 }
+
+// 行政许可法 art. 45 (special procedures do not count) read with the
+// counting rule: a working-day deadline is the n-th working day after
+// acceptance that lies in no suspension's days (S, R]. A suspension moves
+// it only when it begins before the deadline.
+
+/// Accepted Monday 2 March 2026, 5 working days: due Monday 9 March.
+fn five_days() -> LegalClock {
+    LegalClock::start(
+        at("2026-03-02T09:00:00+08:00"),
+        TimeLimit::working_days(5),
+        TimeLimit::working_days(5),
+    )
+    .unwrap()
+}
+
+#[test]
+fn art45_a_suspension_on_the_last_day_does_not_move_the_deadline() {
+    let cal = WorkCalendar::china();
+    let mut clock = five_days();
+    clock.suspend(REVIEW, at("2026-03-09T10:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-12T10:00:00+08:00")).unwrap();
+    let now = at("2026-03-13T09:00:00+08:00");
+    assert_eq!(clock.due(&cal, Deadline::Promised, now).unwrap().date, d(2026, 3, 9));
+    let r = clock.reading(&cal, now, &Thresholds::default()).unwrap();
+    assert_eq!(r.status, ClockStatus::RedCard);
+}
+
+#[test]
+fn art45_a_suspension_the_evening_before_covers_the_last_day() {
+    let cal = WorkCalendar::china();
+    let mut clock = five_days();
+    // Recorded on Friday evening: (6, 12] March holds 9, 10, 11, 12 March.
+    clock.suspend(REVIEW, at("2026-03-06T18:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-12T10:00:00+08:00")).unwrap();
+    let now = at("2026-03-13T09:00:00+08:00");
+    assert_eq!(clock.due(&cal, Deadline::Promised, now).unwrap().date, d(2026, 3, 13));
+    let r = clock.reading(&cal, now, &Thresholds::default()).unwrap();
+    assert!(r.status < ClockStatus::YellowCard, "{:?}", r.status);
+}
+
+#[test]
+fn art45_a_suspension_after_the_deadline_leaves_a_late_case_late() {
+    let cal = WorkCalendar::china();
+    let mut clock = five_days();
+    clock.suspend(REVIEW, at("2026-03-11T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-20T09:00:00+08:00")).unwrap();
+    for now in
+        ["2026-03-11T10:00:00+08:00", "2026-03-16T09:00:00+08:00", "2026-03-23T09:00:00+08:00"]
+    {
+        let r = clock.reading(&cal, at(now), &Thresholds::default()).unwrap();
+        assert_eq!(r.promised_due.date, d(2026, 3, 9), "{now}");
+        assert_eq!(r.status, ClockStatus::RedCard, "{now}");
+    }
+    // An earlier suspension still moves it, and a later one, begun before
+    // the moved deadline, moves it again.
+    let mut clock = five_days();
+    clock.suspend(REVIEW, at("2026-03-03T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-04T09:00:00+08:00")).unwrap(); // (3, 4]: one day, due 10 March
+    clock.suspend(REVIEW, at("2026-03-09T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-11T09:00:00+08:00")).unwrap(); // (9, 11]: two days, due 12 March
+    clock.suspend(REVIEW, at("2026-03-13T09:00:00+08:00")).unwrap(); // after 12 March: none
+    clock.resume(at("2026-03-17T09:00:00+08:00")).unwrap();
+    let due = clock.due(&cal, Deadline::Promised, at("2026-03-18T09:00:00+08:00")).unwrap();
+    assert_eq!(due.date, d(2026, 3, 12));
+    // Prepared, the same.
+    let mut prepared = clock.clone();
+    prepared.prepare(&cal);
+    let now = at("2026-03-18T09:00:00+08:00");
+    assert_eq!(
+        prepared.reading(&cal, now, &Thresholds::default()).unwrap(),
+        clock.reading(&cal, now, &Thresholds::default()).unwrap()
+    );
+}

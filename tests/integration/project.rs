@@ -225,7 +225,9 @@ fn project_levels_display_their_serde_names() {
 }
 
 /// The filing step's case, accepted with the step's start on Monday 2
-/// March and sent for an expert review on Tuesday.
+/// March and sent for an expert review that evening. (Sent on Tuesday, its
+/// last day, the review would not move the deadline: a suspension covers
+/// the days (S, R], so the day it begins still counts.)
 fn filing_case_under_review(
     cal: &WorkCalendar,
 ) -> (shenpi::catalog::ApprovalItem, shenpi::case::Case) {
@@ -250,7 +252,7 @@ fn filing_case_under_review(
         .unwrap();
     let review = SuspensionKind::SpecialProcedure { procedure: SpecialProcedure::ExpertReview };
     let suspend = CaseCommand::Suspend { reason: review };
-    case.apply(&ctx, &event(Role::Reviewer, "2026-03-03T09:00:00+08:00", suspend)).unwrap();
+    case.apply(&ctx, &event(Role::Reviewer, "2026-03-02T17:00:00+08:00", suspend)).unwrap();
     (item, case)
 }
 
@@ -285,12 +287,12 @@ fn supervision_with_cases_follows_the_legal_clock_of_each_step() {
         BattleMap::with_cases([&p], &strangers, &cal, monday).unwrap(),
         BattleMap::new([&p], &cal, monday).unwrap()
     );
-    // Resumed on Tuesday 10 March: one working day from 2 March, pushed by
-    // the five working days in (3, 10] March, is due on Tuesday 10 March.
+    // Resumed on Monday 9 March: one working day from 2 March, pushed by
+    // the five working days in (2, 9] March, is due on Tuesday 10 March.
     let ctx = CaseContext::new(&item, &cal);
     let resume = CaseEvent::new(
         Actor::new(ActorId::new("someone").unwrap(), Role::Reviewer),
-        at("2026-03-10T09:00:00+08:00"),
+        at("2026-03-09T17:00:00+08:00"),
         CaseCommand::Resume,
     );
     case.apply(&ctx, &resume).unwrap();
