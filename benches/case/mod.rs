@@ -39,7 +39,7 @@
 //! take every [`ClockStatus`] somewhere in the batch). Inside the timed loop
 //! each result is asserted against the precomputed answer.
 
-use crate::support::{calendar, china_offset, hms, items, ymd, Rng, OFFICE};
+use crate::support::{calendar, china_offset, extension_runs, hms, items, ymd, Rng, OFFICE};
 use std::collections::HashSet;
 use std::hint::black_box;
 
@@ -140,7 +140,9 @@ impl StoryWriter<'_> {
             Role::WindowClerk => format!("clerk-{}", self.rng.below(12)),
             Role::Reviewer => format!("reviewer-{}", self.rng.below(20)),
             Role::DepartmentHead => format!("head-{}", self.rng.below(5)),
-            Role::SpecialTeam | Role::Supervisor => format!("staff-{}", self.rng.below(5)),
+            Role::SpecialTeam | Role::Supervisor | Role::GovernmentHead => {
+                format!("staff-{}", self.rng.below(5))
+            }
         };
         let actor = Actor::new(ActorId::new(&id).expect("a valid actor id"), role);
         let local = china_offset().from_local_datetime(&at).single().expect("UTC+8 is unambiguous");
@@ -220,11 +222,18 @@ fn stories(cal: &WorkCalendar, items: &[ApprovalItem]) -> Vec<Story> {
                 if let Some(working_days) = extension.filter(|_| i == extend_after) {
                     let days = w.rng.range(1, 8);
                     let reason = "现场条件复杂，需延长审查期限".to_owned();
-                    w.push_after(
-                        Role::DepartmentHead,
-                        days,
-                        CaseCommand::Extend { working_days, reason },
-                    );
+                    let at = w.after(days);
+                    let instant = china_offset()
+                        .from_local_datetime(&at)
+                        .single()
+                        .expect("UTC+8 is unambiguous");
+                    if extension_runs(cal, item, &w.events, instant) {
+                        w.push(
+                            Role::DepartmentHead,
+                            at,
+                            CaseCommand::Extend { working_days, reason },
+                        );
+                    }
                 }
                 if i < suspensions {
                     let reason = if !procedures.is_empty() && w.rng.chance(60) {
@@ -469,17 +478,27 @@ fn naive_status(
     let suspended_seconds: u64 = spans.iter().map(|&(s, r)| nc.working_seconds_between(s, r)).sum();
 
     let (start, today) = (nc.day(started), nc.day(at));
+    // A suspension moves a deadline only when it begins before it: walk
+    // them in order, each against the deadline the ones before it made.
     let due = |limit: TimeLimit| {
         assert_eq!(limit.unit(), LimitUnit::WorkingDays, "benchmark items count working days");
-        let date = nc.add_working_days(start, limit.amount() + extension + suspended_days);
-        (date, nc.office_close(date))
+        let (mut n, mut seconds) = (limit.amount() + extension, 0);
+        for &(s, r) in &spans {
+            if nc.day(s) >= nc.add_working_days(start, n) {
+                break;
+            }
+            n += nc.working_days_between(nc.day(s), nc.day(r));
+            seconds += nc.working_seconds_between(s, r);
+        }
+        let date = nc.add_working_days(start, n);
+        ((date, nc.office_close(date)), seconds)
     };
-    let promised_due = due(item.promised());
-    let statutory_due = due(item.statutory());
+    let (promised_due, promised_suspended) = due(item.promised());
+    let (statutory_due, _) = due(item.statutory());
     let elapsed_working_days = nc.working_days_between(start, today).saturating_sub(suspended_days);
     let used = nc.working_seconds_between(started, at).saturating_sub(suspended_seconds);
     let budget = if promised_due.1 > started {
-        nc.working_seconds_between(started, promised_due.1).saturating_sub(suspended_seconds)
+        nc.working_seconds_between(started, promised_due.1).saturating_sub(promised_suspended)
     } else {
         0
     };
@@ -493,7 +512,15 @@ fn naive_status(
     let remaining_promised_days = remaining(promised_due.0);
     let remaining_statutory_days = remaining(statutory_due.0);
     let reached = |percent: u8| u128::from(used) * 100 >= u128::from(percent) * u128::from(budget);
-    let status = if at > statutory_due.1 {
+    let status = if stopped.is_some_and(|s| s <= at) {
+        if at <= promised_due.1 {
+            ClockStatus::StoppedOnTime
+        } else if at <= statutory_due.1 {
+            ClockStatus::StoppedLate
+        } else {
+            ClockStatus::StoppedPastStatutory
+        }
+    } else if at > statutory_due.1 {
         ClockStatus::RedCard
     } else if at > promised_due.1 {
         ClockStatus::YellowCard

@@ -46,7 +46,7 @@
 //! notices of at least six different actions at `now`. Inside the timed loop
 //! each case's notice count is asserted, and the batch's counts by action.
 
-use crate::support::{calendar, china_offset, hms, items, ymd, Rng, OFFICE};
+use crate::support::{calendar, china_offset, extension_runs, hms, items, ymd, Rng, OFFICE};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -231,7 +231,10 @@ fn stories(cal: &WorkCalendar, items: &[ApprovalItem], now: DateTime<FixedOffset
                     let head = pick(w.rng, &actors.heads);
                     let days = w.rng.range(1, 8);
                     let reason = "现场条件复杂，需延长审查期限".to_owned();
-                    w.push_after(head, days, CaseCommand::Extend { working_days, reason });
+                    let at = w.after(days);
+                    if extension_runs(cal, item, &w.events, at) {
+                        w.push(head, at, CaseCommand::Extend { working_days, reason });
+                    }
                 }
                 if i < suspensions {
                     let reason = if !procedures.is_empty() && w.rng.chance(60) {
@@ -423,24 +426,36 @@ fn naive_clock(
         .map(|&(start, end)| (start, end.map_or(at, |end| end.min(at))))
         .collect();
     let extension: u32 = extensions.iter().filter(|(t, _)| *t <= at).map(|(_, days)| days).sum();
-    let suspended_days: u32 =
-        spans.iter().map(|&(s, r)| nc.working_days_between(nc.day(s), nc.day(r))).sum();
     let suspended_seconds: u64 = spans.iter().map(|&(s, r)| nc.working_seconds_between(s, r)).sum();
 
     let start = nc.day(started);
+    // A suspension moves a deadline only when it begins before it: walk
+    // them in order, each against the deadline the ones before it made.
     let due = |limit: TimeLimit| {
-        let date = nc.add_working_days(start, limit.amount() + extension + suspended_days);
-        (date, nc.office_close(date))
-    };
-    let due = [due(item.promised()), due(item.statutory())];
-    let used = nc.working_seconds_between(started, at).saturating_sub(suspended_seconds);
-    let budget = due.map(|(_, close)| {
-        if close > started {
-            nc.working_seconds_between(started, close).saturating_sub(suspended_seconds)
-        } else {
-            0
+        let (mut n, mut seconds) = (limit.amount() + extension, 0);
+        for &(s, r) in &spans {
+            if nc.day(s) >= nc.add_working_days(start, n) {
+                break;
+            }
+            n += nc.working_days_between(nc.day(s), nc.day(r));
+            seconds += nc.working_seconds_between(s, r);
         }
-    });
+        let date = nc.add_working_days(start, n);
+        (date, nc.office_close(date), seconds)
+    };
+    let walked = [due(item.promised()), due(item.statutory())];
+    let due = walked.map(|(date, close, _)| (date, close));
+    let used = nc.working_seconds_between(started, at).saturating_sub(suspended_seconds);
+    // The promised budget leaves out the suspensions that moved the promised
+    // deadline; the statutory share, as shenpi reads it, all of them.
+    let budget =
+        [(walked[0].1, walked[0].2), (walked[1].1, suspended_seconds)].map(|(close, suspended)| {
+            if close > started {
+                nc.working_seconds_between(started, close).saturating_sub(suspended)
+            } else {
+                0
+            }
+        });
     Some(NaiveClock {
         at,
         due,

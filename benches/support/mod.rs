@@ -1,10 +1,11 @@
 //! What the benchmark areas share: a small deterministic generator, and
 //! the calendar and items of the case and escalation benchmarks.
 
-use chrono::{FixedOffset, NaiveDate, NaiveTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
+use shenpi::case::{Case, CaseContext, CaseEvent, CaseId};
 use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
-use shenpi::limit::{SpecialProcedure, TimeLimit};
+use shenpi::limit::{Deadline, SpecialProcedure, TimeLimit};
 
 /// xorshift64* (Vigna): deterministic and dependency-free, so every run
 /// times the same inputs.
@@ -114,4 +115,20 @@ pub(crate) fn items() -> Vec<ApprovalItem> {
             .expect("a valid item")
         })
         .collect()
+}
+
+/// Whether an extension at `at` comes while the statutory limit of the case
+/// written so far still runs (行政许可法 art. 42 allows one only then), so
+/// the generated histories stay legal.
+pub(crate) fn extension_runs(
+    cal: &WorkCalendar,
+    item: &ApprovalItem,
+    events: &[CaseEvent],
+    at: DateTime<FixedOffset>,
+) -> bool {
+    let ctx = CaseContext::new(item, cal);
+    let Ok(id) = CaseId::new("BENCH") else { return false };
+    let Ok(case) = Case::replay(id, &ctx, events) else { return false };
+    let Some(clock) = case.clock() else { return false };
+    clock.due(cal, Deadline::Statutory, at).is_ok_and(|due| cal.to_civil(&at).date() <= due.date)
 }

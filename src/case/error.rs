@@ -73,6 +73,36 @@ pub enum CaseError {
         /// The item's allowance.
         allowance: u32,
     },
+    /// An extension asked for after the statutory deadline has passed.
+    /// 行政许可法 art. 42 allows an extension where a decision cannot be made
+    /// within the limit, that is while the limit runs: on its last day at
+    /// the latest.
+    #[error(
+        "an extension on {at} comes after the statutory deadline of {due} has passed: \
+         art. 42 allows one only while the limit runs"
+    )]
+    #[non_exhaustive]
+    ExtensionAfterDeadline {
+        /// The day the extension was asked for.
+        at: chrono::NaiveDate,
+        /// The last day of the statutory limit.
+        due: chrono::NaiveDate,
+    },
+    /// The extension of a joint case (统一/联合/集中办理) is granted by the
+    /// head of the people's government at that level (行政许可法 art. 42(2)),
+    /// not by a department head.
+    #[error(
+        "the extension of joint case item {item} is granted by {required} (art. 42(2)), not by {role}"
+    )]
+    #[non_exhaustive]
+    ExtensionGrantor {
+        /// The item.
+        item: ItemCode,
+        /// The role that asked.
+        role: Role,
+        /// The role that grants it.
+        required: Role,
+    },
     /// An extension of zero working days.
     #[error("an extension must add at least one working day")]
     EmptyExtension,

@@ -6,7 +6,7 @@ use super::{
     CaseState, CaseStateKind, Resumable,
 };
 use crate::catalog::{CaseKind, ItemCode};
-use crate::limit::{ClockReading, LegalClock, SuspensionKind, Thresholds};
+use crate::limit::{ClockReading, Deadline, LegalClock, SuspensionKind, Thresholds};
 use crate::machine::Transition;
 
 /// The record of one accepted command: the state before and after, the
@@ -484,6 +484,28 @@ impl Case {
                 written(reason)?;
                 if *working_days == 0 {
                     return Err(CaseError::EmptyExtension);
+                }
+                // 行政许可法 art. 42(2): the extension of unified, joint or
+                // concentrated handling is the government head's to grant.
+                if item.case_kind() == CaseKind::Joint
+                    && event.actor.role != ctx.joint_extension_by()
+                {
+                    return Err(CaseError::ExtensionGrantor {
+                        item: self.item.clone(),
+                        role: event.actor.role,
+                        required: ctx.joint_extension_by(),
+                    });
+                }
+                // Art. 42(1): an extension is for a decision that cannot be
+                // made within the limit, so it is granted while the limit
+                // runs, on its last day at the latest.
+                let clock = self
+                    .clock
+                    .as_ref()
+                    .ok_or(CaseError::InconsistentSnapshot { what: "no clock after acceptance" })?;
+                let due = clock.due(cal, Deadline::Statutory, at)?;
+                if today > due.date {
+                    return Err(CaseError::ExtensionAfterDeadline { at: today, due: due.date });
                 }
                 let allowance = item.extension().amount();
                 let used = self.clock.as_ref().map_or(0, LegalClock::extension_days);

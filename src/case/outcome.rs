@@ -65,8 +65,11 @@ pub struct CaseOutcome {
     pub on_time: bool,
     /// Whether the decision came by the statutory deadline.
     pub within_statutory: bool,
-    /// Working days from the promised due date to the decision day when
-    /// late (0 when on time, and when late on the due day itself).
+    /// Working days late against the promise: 0 when on time; when late,
+    /// the working days from the promised due date to the decision, a
+    /// decision made after the deadline ended on its last day (after the
+    /// close of office hours, where the limit ends then) counting as made on
+    /// the next working day, so at least 1. It agrees with `on_time`.
     pub overdue_working_days: u32,
     /// Whether the outcome counts over a day of an estimated year (a
     /// deadline, or the days worked): see
@@ -97,8 +100,11 @@ impl CaseOutcome {
             extension_days: clock.extension_days(),
             on_time: concluded_at <= reading.promised_due.at,
             within_statutory: concluded_at <= reading.statutory_due.at,
-            overdue_working_days: u32::try_from(-reading.remaining_promised_days.min(0))
-                .unwrap_or(u32::MAX),
+            overdue_working_days: if concluded_at <= reading.promised_due.at {
+                0
+            } else {
+                u32::try_from(-reading.remaining_promised_days.min(0)).unwrap_or(u32::MAX).max(1)
+            },
             provisional: reading.provisional,
         })
     }

@@ -39,6 +39,7 @@ pub struct CaseContext<'a> {
     calendar: &'a WorkCalendar,
     policy: Cow<'a, RolePolicy<C>>,
     correction_notice_days: u32,
+    joint_extension_by: Role,
 }
 
 impl<'a> CaseContext<'a> {
@@ -64,6 +65,7 @@ impl<'a> CaseContext<'a> {
             calendar,
             policy: Cow::Owned(default_policy()),
             correction_notice_days: CORRECTION_NOTICE_DAYS,
+            joint_extension_by: Role::GovernmentHead,
         }
     }
 
@@ -108,6 +110,47 @@ impl<'a> CaseContext<'a> {
     pub fn with_correction_notice_days(mut self, days: u32) -> CaseContext<'a> {
         self.correction_notice_days = days;
         self
+    }
+
+    /// The same context with the role that grants the extension of a joint
+    /// case ([`CaseKind::Joint`](crate::catalog::CaseKind::Joint): unified,
+    /// joint or concentrated handling). By default
+    /// [`Role::GovernmentHead`]: 行政许可法 art. 42(2) has the head of the
+    /// people's government at that level grant those 15 days, so a
+    /// department head's request is refused. A portal whose government has
+    /// delegated the approval sets the role it delegated to.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::CaseContext;
+    /// use shenpi::catalog::{ApprovalItem, CaseKind, DepartmentId, ItemCode};
+    /// use shenpi::machine::Role;
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("JS-001")?, "施工许可", DepartmentId::new("housing")?)
+    ///     .case_kind(CaseKind::Joint)
+    ///     .build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar);
+    /// assert_eq!(ctx.joint_extension_by(), Role::GovernmentHead);
+    /// let delegated = ctx.with_joint_extension_by(Role::DepartmentHead);
+    /// assert_eq!(delegated.joint_extension_by(), Role::DepartmentHead);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_joint_extension_by(mut self, role: Role) -> CaseContext<'a> {
+        self.joint_extension_by = role;
+        self
+    }
+
+    /// The role that grants the extension of a joint case: see
+    /// [`with_joint_extension_by`](Self::with_joint_extension_by).
+    ///
+    /// # Example
+    ///
+    /// See [`with_joint_extension_by`](Self::with_joint_extension_by).
+    pub fn joint_extension_by(&self) -> Role {
+        self.joint_extension_by
     }
 
     /// The item.
@@ -190,7 +233,9 @@ impl<'a> CaseContext<'a> {
 /// agents (代办员) file, correct and withdraw; window clerks receive, accept,
 /// refuse, decide instant cases and deliver; reviewers handle, suspend and
 /// conclude; the department head extends (with a written reason), concludes,
-/// recalls and revokes; the supervisor may also revoke.
+/// recalls and revokes; the head of the people's government extends too (the
+/// extension of a joint case is theirs, 行政许可法 art. 42(2)); the
+/// supervisor may also revoke.
 ///
 /// # Example
 ///
@@ -203,7 +248,9 @@ impl<'a> CaseContext<'a> {
 /// assert!(!policy.allows(CaseCommandKind::Accept, Role::Applicant));
 /// ```
 pub fn default_policy() -> RolePolicy<C> {
-    use Role::{Agent, Applicant, DepartmentHead, Reviewer, Supervisor, WindowClerk};
+    use Role::{
+        Agent, Applicant, DepartmentHead, GovernmentHead, Reviewer, Supervisor, WindowClerk,
+    };
     RolePolicy::new()
         .allow(C::Receive, [Applicant, Agent, WindowClerk])
         .allow(C::RequestCorrection, [WindowClerk, Reviewer])
@@ -213,7 +260,7 @@ pub fn default_policy() -> RolePolicy<C> {
         .allow(C::StartHandling, [Reviewer])
         .allow(C::Suspend, [Reviewer, DepartmentHead])
         .allow(C::Resume, [Reviewer, DepartmentHead])
-        .allow(C::Extend, [DepartmentHead])
+        .allow(C::Extend, [DepartmentHead, GovernmentHead])
         .allow(C::Conclude, [Reviewer, DepartmentHead])
         .allow(C::ConcludeOnTheSpot, [WindowClerk])
         .allow(C::Deliver, [WindowClerk])

@@ -138,7 +138,9 @@ pub struct Due {
     pub provisional: bool,
 }
 
-/// Where a clock stands, from calm to overdue. Ordered by severity.
+/// Where a clock stands, from calm to overdue, and, once it has stopped,
+/// how it ended. Running statuses are ordered by severity; the three final
+/// ones come after them, in the same order.
 ///
 /// # Example
 ///
@@ -165,6 +167,51 @@ pub enum ClockStatus {
     YellowCard,
     /// The statutory deadline has passed (红牌).
     RedCard,
+    /// The clock has stopped (the matter decided, or withdrawn) by the
+    /// promised deadline: final.
+    StoppedOnTime,
+    /// The clock stopped after the promised deadline but within the
+    /// statutory one: final.
+    StoppedLate,
+    /// The clock stopped after the statutory deadline: final.
+    StoppedPastStatutory,
+}
+
+impl ClockStatus {
+    /// Whether the status is final: the clock has stopped, and the status
+    /// says how it ended.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::limit::ClockStatus;
+    ///
+    /// assert!(ClockStatus::StoppedLate.is_final());
+    /// assert!(!ClockStatus::RedCard.is_final());
+    /// ```
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            ClockStatus::StoppedOnTime
+                | ClockStatus::StoppedLate
+                | ClockStatus::StoppedPastStatutory
+        )
+    }
+
+    /// Whether the status is a card: a deadline has passed on a running
+    /// clock (黄牌 or 红牌).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::limit::ClockStatus;
+    ///
+    /// assert!(ClockStatus::YellowCard.is_card());
+    /// assert!(!ClockStatus::StoppedPastStatutory.is_card());
+    /// ```
+    pub fn is_card(self) -> bool {
+        matches!(self, ClockStatus::YellowCard | ClockStatus::RedCard)
+    }
 }
 
 impl fmt::Display for ClockStatus {
@@ -176,6 +223,9 @@ impl fmt::Display for ClockStatus {
             ClockStatus::RedWarning => "red warning",
             ClockStatus::YellowCard => "yellow card",
             ClockStatus::RedCard => "red card",
+            ClockStatus::StoppedOnTime => "stopped on time",
+            ClockStatus::StoppedLate => "stopped late",
+            ClockStatus::StoppedPastStatutory => "stopped past the statutory limit",
         })
     }
 }
@@ -1201,7 +1251,17 @@ impl LegalClock {
         let remaining_statutory_days = remaining(through_statutory);
         let reached =
             |percent: u8| u128::from(used) * 100 >= u128::from(percent) * u128::from(budget);
-        let status = if at > statutory_due.at {
+        let stopped = self.stopped.is_some_and(|s| s <= at);
+        // A stopped clock's status is final: how the matter ended.
+        let status = if stopped {
+            if at <= promised_due.at {
+                ClockStatus::StoppedOnTime
+            } else if at <= statutory_due.at {
+                ClockStatus::StoppedLate
+            } else {
+                ClockStatus::StoppedPastStatutory
+            }
+        } else if at > statutory_due.at {
             ClockStatus::RedCard
         } else if at > promised_due.at {
             ClockStatus::YellowCard
@@ -1229,7 +1289,7 @@ impl LegalClock {
             suspended_seconds: c.suspended_seconds,
             suspended: !settled
                 && self.suspensions.iter().any(|s| s.start <= at && s.end.is_none_or(|e| e > at)),
-            stopped: self.stopped.is_some_and(|s| s <= at),
+            stopped,
             status,
             provisional: statutory_due.provisional
                 || promised_due.provisional

@@ -44,6 +44,10 @@ pub enum Role {
     /// 督查人员 (效能办): the supervisor who oversees timeliness and handles
     /// complaints.
     Supervisor,
+    /// 本级人民政府负责人: the head of the people's government at the level of
+    /// the agencies, who grants the extension of unified, joint or
+    /// concentrated handling (行政许可法 art. 42(2)).
+    GovernmentHead,
 }
 
 impl Role {
@@ -54,10 +58,10 @@ impl Role {
     /// ```
     /// use shenpi::machine::Role;
     ///
-    /// assert_eq!(Role::ALL.len(), 7);
+    /// assert_eq!(Role::ALL.len(), 8);
     /// assert!(Role::ALL.windows(2).all(|w| w[0] < w[1]));
     /// ```
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Applicant,
         Role::Agent,
         Role::WindowClerk,
@@ -65,6 +69,7 @@ impl Role {
         Role::DepartmentHead,
         Role::SpecialTeam,
         Role::Supervisor,
+        Role::GovernmentHead,
     ];
 
     /// The snake_case name, as in JSON.
@@ -85,6 +90,7 @@ impl Role {
             Role::DepartmentHead => "department_head",
             Role::SpecialTeam => "special_team",
             Role::Supervisor => "supervisor",
+            Role::GovernmentHead => "government_head",
         }
     }
 
@@ -107,6 +113,7 @@ impl Role {
             Role::DepartmentHead => "部门负责人",
             Role::SpecialTeam => "专班",
             Role::Supervisor => "督查人员",
+            Role::GovernmentHead => "人民政府负责人",
         }
     }
 }
@@ -127,6 +134,7 @@ impl fmt::Display for Role {
             Role::DepartmentHead => "department head",
             Role::SpecialTeam => "special team",
             Role::Supervisor => "supervisor",
+            Role::GovernmentHead => "government head",
         })
     }
 }

@@ -16,7 +16,7 @@ use crate::case::{
     CaseEvent, CaseId, CaseStateKind, Decision, CORRECTION_NOTICE_DAYS,
 };
 use crate::catalog::{ApprovalItem, CaseKind};
-use crate::limit::{LegalClock, SpecialProcedure, SuspensionKind, Thresholds};
+use crate::limit::{Deadline, LegalClock, SpecialProcedure, SuspensionKind, Thresholds};
 use crate::machine::{Named, Role, RolePolicy, TransitionTable};
 
 type Instant = DateTime<FixedOffset>;
@@ -288,6 +288,11 @@ impl Player<'_> {
                 if left == 0 {
                     return None;
                 }
+                // Only while the statutory limit runs (行政许可法 art. 42).
+                let due = case.clock()?.due(cal, Deadline::Statutory, at).ok()?;
+                if cal.to_civil(&at).date() > due.date {
+                    return None;
+                }
                 CaseCommand::Extend { working_days: 1 + data % left, reason: text(data) }
             }
             K::Conclude => CaseCommand::Conclude { decision: decision() },
@@ -326,14 +331,26 @@ impl Player<'_> {
         let options: Vec<(K, u32)> = self
             .table
             .commands_from(state)
-            .filter(|k| self.defs.policy.roles(*k).next().is_some())
+            .filter(|k| self.role_for(*k, seed.role).is_some())
             .filter(|k| self.legal(case, *k, at, seed.data).is_some())
             .map(|k| (k, weight(k, &self.defs.item)))
             .collect();
         let kind = weighted(&options, seed.pick)?;
-        let role = allowed_role(&self.defs.policy, kind, seed.role)?;
+        let role = self.role_for(kind, seed.role)?;
         let command = self.legal(case, kind, at, seed.data)?;
         Some(CaseEvent::new(actor(role), at, command))
+    }
+
+    /// A role that may issue `kind`: one the policy allows, and for the
+    /// extension of a joint case the role that grants it (行政许可法
+    /// art. 42(2)), when the policy allows that role.
+    fn role_for(&self, kind: K, seed: u32) -> Option<Role> {
+        let policy = &self.defs.policy;
+        if kind == K::Extend && self.defs.item.case_kind() == CaseKind::Joint {
+            let grantor = self.defs.context().joint_extension_by();
+            return policy.allows(kind, grantor).then_some(grantor);
+        }
+        allowed_role(policy, kind, seed)
     }
 
     /// An illegal event from `case`, in the `n`-th way that applies.
@@ -403,6 +420,18 @@ impl Player<'_> {
         }
         if case.state().decision() == Some(Decision::Denied) {
             bad(K::Recall, CaseCommand::Recall { reason: text(seed.data) }, "recall of a denial");
+        }
+        // A joint case's extension by another role than the one that
+        // grants it (art. 42(2)).
+        let grantor = self.defs.context().joint_extension_by();
+        if item.case_kind() == CaseKind::Joint && self.table.allows(state, K::Extend) {
+            if let Some(role) = policy.roles(K::Extend).find(|r| *r != grantor) {
+                let command = CaseCommand::Extend { working_days: 1, reason: text(seed.data) };
+                ways.push((
+                    CaseEvent::new(actor(role), last, command),
+                    Illegal::BadData("a joint case's extension by another than its grantor"),
+                ));
+            }
         }
         if ways.is_empty() {
             return None;

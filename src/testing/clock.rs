@@ -195,7 +195,12 @@ pub(crate) fn check_clock_laws(
             .suspensions()
             .iter()
             .any(|s| natural || cal.to_civil(&s.start).date() >= r.promised_due.date);
-        if r.status >= ClockStatus::YellowCard && r.used_share < 1.0 && !after_due {
+        if (r.status.is_card()
+            || r.status == ClockStatus::StoppedLate
+            || r.status == ClockStatus::StoppedPastStatutory)
+            && r.used_share < 1.0
+            && !after_due
+        {
             return Err(law(
                 Law::CardMeansTimeUsed,
                 "a share used of at least 1".into(),

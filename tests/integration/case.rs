@@ -54,6 +54,7 @@ fn who(role: Role) -> Actor {
         Role::DepartmentHead => "head",
         Role::SpecialTeam => "team",
         Role::Supervisor => "supervisor",
+        Role::GovernmentHead => "government-head",
     };
     Actor::new(ActorId::new(id).unwrap(), role)
 }
@@ -538,4 +539,157 @@ fn inconsistent_snapshots_are_refused() {
         .contains("last_event_at"));
     assert!(broken(&|v| v["id"] = serde_json::json!("")).contains("case id must not be empty"));
     assert!(broken(&|v| v["state"] = serde_json::json!({"kind": "suspended", "reason": {"kind": "correction"}, "resume_to": "handling"})).contains("suspended without a matching suspension"));
+}
+
+/// 行政许可法 art. 42(1): an extension is granted while the limit runs. A
+/// 20-working-day licence accepted on Monday 2 March 2026 is due on Monday
+/// 30 March: an extension that day is granted, one on Tuesday 31 March is
+/// refused and leaves the case as it was.
+#[test]
+fn art42_an_extension_after_the_statutory_deadline_is_refused() {
+    let item = licence("XK-42", 20, 20);
+    let cal = WorkCalendar::china();
+    let ctx = CaseContext::new(&item, &cal);
+    let extend = |when| {
+        ev(
+            Role::DepartmentHead,
+            when,
+            CaseCommand::Extend { working_days: 10, reason: "专家论证未完成".into() },
+        )
+    };
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    case.apply(&ctx, &ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling))
+        .unwrap();
+    let before = case.clone();
+    let err = case.apply(&ctx, &extend("2026-03-31T09:00:00+08:00")).unwrap_err();
+    assert!(
+        matches!(err, CaseError::ExtensionAfterDeadline { at, due, .. } if at == d(2026, 3, 31) && due == d(2026, 3, 30)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "an extension on 2026-03-31 comes after the statutory deadline of 2026-03-30 has passed: \
+         art. 42 allows one only while the limit runs"
+    );
+    assert_eq!(case, before);
+    // On the last day itself, late in the evening, it is granted.
+    case.apply(&ctx, &extend("2026-03-30T22:00:00+08:00")).unwrap();
+    let r = case.reading(&cal, at("2026-03-31T09:00:00+08:00"), &Thresholds::default()).unwrap();
+    assert_eq!(r.unwrap().statutory_due.date, d(2026, 4, 14));
+}
+
+/// 行政许可法 art. 42(2): the 15 days of a joint case are granted by the
+/// head of the people's government at that level, not a department head.
+#[test]
+fn art42_the_joint_extension_is_the_government_heads() {
+    let item = ApprovalItem::builder(
+        ItemCode::new("JS-45").unwrap(),
+        "施工图联合审查",
+        DepartmentId::new("housing").unwrap(),
+    )
+    .case_kind(CaseKind::Joint)
+    .statutory(TimeLimit::working_days(45))
+    .promised(TimeLimit::working_days(30))
+    .build()
+    .unwrap();
+    assert_eq!(item.extension(), TimeLimit::working_days(15));
+    let cal = WorkCalendar::china();
+    let ctx = CaseContext::new(&item, &cal);
+    let extend = |role| {
+        ev(
+            role,
+            "2026-03-10T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 15, reason: "联合审查需补充论证".into() },
+        )
+    };
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    case.apply(&ctx, &ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling))
+        .unwrap();
+    let before = case.clone();
+    let err = case.apply(&ctx, &extend(Role::DepartmentHead)).unwrap_err();
+    assert!(
+        matches!(err, CaseError::ExtensionGrantor { required: Role::GovernmentHead, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("government head (art. 42(2)), not by department head"),
+        "{err}"
+    );
+    assert_eq!(case, before);
+    case.apply(&ctx, &extend(Role::GovernmentHead)).unwrap();
+    assert_eq!(case.clock().unwrap().extension_days(), 15);
+    // A portal whose government delegated it says so.
+    let delegated = CaseContext::new(&item, &cal).with_joint_extension_by(Role::DepartmentHead);
+    let mut other = before.clone();
+    other.apply(&delegated, &extend(Role::DepartmentHead)).unwrap();
+    // An ordinary item's extension stays the department head's.
+    let plain = licence("XK-43", 20, 20);
+    let ctx = CaseContext::new(&plain, &cal);
+    let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept))
+        .unwrap();
+    case.apply(&ctx, &ev(Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling))
+        .unwrap();
+    case.apply(
+        &ctx,
+        &ev(
+            Role::DepartmentHead,
+            "2026-03-10T09:00:00+08:00",
+            CaseCommand::Extend { working_days: 10, reason: "需要现场核查".into() },
+        ),
+    )
+    .unwrap();
+}
+
+/// A finished case's status is final: a case decided on its fourth day of
+/// five reads "stopped on time" from then on, never a yellow warning, and
+/// escalation leaves it alone; one decided late says so.
+#[test]
+fn a_finished_case_reads_how_it_ended() {
+    use shenpi::escalation::{EscalationPolicy, Supervised, SupervisionLog};
+    let item = licence("XK-5", 5, 20);
+    let cal = WorkCalendar::china();
+    let ctx = CaseContext::new(&item, &cal);
+    let decided = |when: &str| {
+        let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+        for (role, at, command) in [
+            (Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+            (Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling),
+            (Role::Reviewer, when, CaseCommand::Conclude { decision: Decision::Approved }),
+        ] {
+            case.apply(&ctx, &ev(role, at, command)).unwrap();
+        }
+        case
+    };
+    let status = |case: &Case, now: &str| {
+        case.reading(&cal, at(now), &Thresholds::default()).unwrap().unwrap().status
+    };
+    let on_time = decided("2026-03-06T10:00:00+08:00");
+    // Just before the decision, 80% of the promise was used.
+    assert_eq!(status(&on_time, "2026-03-06T09:00:00+08:00"), ClockStatus::YellowWarning);
+    for now in
+        ["2026-03-06T10:00:00+08:00", "2026-03-20T09:00:00+08:00", "2026-05-01T09:00:00+08:00"]
+    {
+        assert_eq!(status(&on_time, now), ClockStatus::StoppedOnTime, "{now}");
+    }
+    let now = at("2026-05-01T09:00:00+08:00");
+    let obs = on_time.observe(&cal, now).unwrap();
+    let notices =
+        EscalationPolicy::default().evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    // Late against the promise (due 9 March), within the law (30 March).
+    assert_eq!(
+        status(&decided("2026-03-12T10:00:00+08:00"), "2026-04-01T09:00:00+08:00"),
+        ClockStatus::StoppedLate
+    );
+    // Past the statutory limit too.
+    assert_eq!(
+        status(&decided("2026-03-31T10:00:00+08:00"), "2026-04-01T09:00:00+08:00"),
+        ClockStatus::StoppedPastStatutory
+    );
+    assert_eq!(serde_json::to_string(&ClockStatus::StoppedLate).unwrap(), r#""stopped_late""#);
 }

@@ -486,6 +486,16 @@ fn expected(step: &Step<'_, '_>) -> Result<CaseState, &'static str> {
             if *working_days == 0 {
                 return Err("empty_extension");
             }
+            // 行政许可法 art. 42(2): a joint case's extension is the
+            // government head's; art. 42(1): only while the limit runs.
+            if item.case_kind() == CaseKind::Joint && event.actor.role != Role::GovernmentHead {
+                return Err("extension_grantor");
+            }
+            let clock = before.clock().ok_or("calendar")?;
+            let due = clock.due(cal, Deadline::Statutory, event.at).map_err(|_| "calendar")?;
+            if today > due.date {
+                return Err("extension_after_deadline");
+            }
             if step.extended + working_days > item.extension_working_days() {
                 return Err("extension_exceeds_allowance");
             }
@@ -523,6 +533,8 @@ fn refusal(e: &CaseError) -> &'static str {
         CaseError::ProcedureNotAllowed { .. } => "procedure_not_allowed",
         CaseError::ExtensionExceedsAllowance { .. } => "extension_exceeds_allowance",
         CaseError::EmptyExtension => "empty_extension",
+        CaseError::ExtensionGrantor { .. } => "extension_grantor",
+        CaseError::ExtensionAfterDeadline { .. } => "extension_after_deadline",
         CaseError::NotInstant { .. } => "not_instant",
         CaseError::NotSameDay { .. } => "not_same_day",
         CaseError::EmptyReason { .. } => "empty_reason",
@@ -964,7 +976,7 @@ fn elapsed_time_is_monotone(
         // so any suspension may be such a one.)
         let natural = played.item.promised().unit() == LimitUnit::NaturalDays;
         let after_due = m.spans.iter().any(|&(s, _)| natural || day(cal, s) >= r.promised_due.date);
-        if r.status >= ClockStatus::YellowCard && !after_due {
+        if (r.status.is_card() || r.status >= ClockStatus::StoppedLate) && !after_due {
             prop_assert!(
                 r.used_share >= 1.0,
                 "{:?} at {} with share {}",
@@ -1041,8 +1053,13 @@ fn outcome_agrees(cal: &WorkCalendar, played: &Played) -> Law {
     prop_assert_eq!(o.statutory_due, r.statutory_due);
     prop_assert_eq!(o.on_time, stop <= r.promised_due.at, "on time");
     prop_assert_eq!(o.within_statutory, stop <= r.statutory_due.at, "within the statutory limit");
-    let late =
-        if o.on_time { 0 } else { working_days(cal, r.promised_due.date, end_day(cal, stop))? };
+    // Late means at least one working day late: a decision after the
+    // deadline ended on its last day counts as made on the next working day.
+    let late = if o.on_time {
+        0
+    } else {
+        working_days(cal, r.promised_due.date, end_day(cal, stop))?.max(1)
+    };
     prop_assert_eq!(
         o.overdue_working_days,
         late,
@@ -1313,4 +1330,42 @@ fn working_hour_deadline_at_midnight_is_dated_the_day_it_closes() {
     assert!(!outcome.on_time);
     assert_eq!(outcome.overdue_working_days, 1, "{outcome:?}");
     assert_eq!(outcome.promised_due.date, NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
+}
+
+/// Promised 1 working day from Monday 2 March at a centre open 08:30–12:00
+/// and 14:30–17:30: due Tuesday 3 March, ending at 17:30. Decided at 18:00
+/// that day, the case is late, and one working day late: the decision
+/// counts as made on the next working day (once 0 days, found by these
+/// properties).
+#[test]
+fn a_decision_after_the_close_on_the_due_day_is_a_day_late() {
+    let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let cal = china().with_office_hours(
+        shenpi::calendar::OfficeHours::new([
+            shenpi::calendar::OfficePeriod::new(t(8, 30), t(12, 0)).unwrap(),
+            shenpi::calendar::OfficePeriod::new(t(14, 30), t(17, 30)).unwrap(),
+        ])
+        .unwrap(),
+    );
+    let item = example_item(TimeLimit::working_days(1), TimeLimit::working_days(7));
+    let ctx = CaseContext::new(&item, &cal);
+    let history: Vec<CaseEvent> = [
+        (Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive),
+        (Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+        (
+            Role::Reviewer,
+            "2026-03-03T18:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::Approved },
+        ),
+    ]
+    .into_iter()
+    .map(|(role, at, command)| {
+        CaseEvent::new(actor(role), DateTime::parse_from_rfc3339(at).unwrap(), command)
+    })
+    .collect();
+    let case = Case::replay(case_id(), &ctx, &history).unwrap();
+    let outcome = case.outcome(&cal).unwrap().unwrap();
+    assert_eq!(outcome.promised_due.at.to_rfc3339(), "2026-03-03T17:30:00+08:00");
+    assert!(!outcome.on_time);
+    assert_eq!(outcome.overdue_working_days, 1, "{outcome:?}");
 }

@@ -625,7 +625,8 @@ fn a_graph_step_counts_from_its_case_acceptance_to_its_decision() {
     let clock = followed.observe(&cal, at("2026-03-11T09:00:00+08:00")).unwrap().clock.unwrap();
     assert!(clock.stopped);
     assert_eq!(clock.used_seconds, 24 * 3600);
-    assert_eq!(clock.status, ClockStatus::OnTrack);
+    // Stopped, its status says how it ended: by its promised deadline.
+    assert_eq!(clock.status, ClockStatus::StoppedOnTime);
 }
 
 /// A portal's own subject: a complaint ticket with a feedback deadline, a

@@ -679,7 +679,7 @@ proptest! {
         after in 0i64..60 * DAY,
     ) {
         use shenpi::graph::{ApprovalGraph, GraphRun, RunCommand, RunEvent, Step, StepId};
-        use shenpi::limit::ClockStatus::{RedCard, YellowCard};
+        use shenpi::limit::ClockStatus::{RedCard, StoppedLate, StoppedPastStatutory, YellowCard};
         let cal = china();
         let item = spec.item();
         let ctx = CaseContext::new(&item, cal);
@@ -723,6 +723,9 @@ proptest! {
             // step is red-carded where its case is yellow-carded.
             match whole.status {
                 YellowCard | RedCard => prop_assert_eq!(step.status, RedCard),
+                StoppedLate | StoppedPastStatutory => {
+                    prop_assert_eq!(step.status, StoppedPastStatutory)
+                }
                 status => prop_assert_eq!(step.status, status),
             }
         }

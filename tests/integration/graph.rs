@@ -421,6 +421,7 @@ fn actor(role: Role) -> Actor {
         Role::Applicant => "91350700MA0000000X",
         Role::WindowClerk => "clerk-01",
         Role::Supervisor => "supervisor-01",
+        Role::GovernmentHead => "government-head-01",
     };
     Actor::new(ActorId::new(name).unwrap(), role)
 }

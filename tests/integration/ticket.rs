@@ -25,6 +25,7 @@ fn who(role: Role) -> Actor {
         Role::DepartmentHead => "head",
         Role::SpecialTeam => "team",
         Role::Supervisor => "supervisor",
+        Role::GovernmentHead => "government-head",
     };
     Actor::new(ActorId::new(id).unwrap(), role)
 }
