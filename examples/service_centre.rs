@@ -265,7 +265,9 @@ fn as_working_days(limit: TimeLimit) -> f64 {
     match limit.unit() {
         LimitUnit::NaturalDays => f64::from(limit.amount()) * 5.0 / 7.0,
         LimitUnit::WorkingHours => f64::from(limit.amount()) / 6.5,
-        _ => f64::from(limit.amount()),
+        // About 30.4 natural days a month, five working days in seven.
+        LimitUnit::Months => f64::from(limit.amount()) * 30.4 * 5.0 / 7.0,
+        LimitUnit::WorkingDays => f64::from(limit.amount()),
     }
 }
 
@@ -527,10 +529,11 @@ fn project_graph(
     let (s3, build) = stage("construction", "施工许可", "住建局", 8)?;
     let step = |id: &str, item: &str, after: &[&str], stage: &StageId| -> Result<Step, Error> {
         let item = codes.get(item).ok_or_else(|| format!("no item {item}"))?;
-        // A natural-day promise as working days, rounded up.
+        // A natural-day (or month) promise as working days, rounded up.
         let promised = item.promised();
         let limit = match promised.unit() {
             LimitUnit::NaturalDays => (promised.amount() * 5).div_ceil(7),
+            LimitUnit::Months => promised.amount() * 22,
             _ => promised.amount(),
         };
         Ok(Step::new(

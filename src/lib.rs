@@ -42,7 +42,8 @@
 //!   make-up working days 调休, office hours, UTC offset), the built-in
 //!   national calendar 2004–2026, local overlays, and O(1) working-day
 //!   arithmetic.
-//! - [`limit`]: time limits (working days, natural days, working hours) and
+//! - [`limit`]: time limits (working days, natural days, working hours,
+//!   months) and
 //!   the legal clock: due dates with suspensions and extensions, time used
 //!   and left, and the status at `now` against warning thresholds.
 //! - [`catalog`]: approval items (事项) with their GB/T 39046 type, case

@@ -64,6 +64,24 @@ pub enum CalendarError {
         /// The last covered year.
         last: i32,
     },
+    /// Counting months from a date (Civil Code art. 202) would leave the
+    /// covered years.
+    #[error(
+        "counting {months} months {direction} {date} leaves the covered years {first}..={last}"
+    )]
+    #[non_exhaustive]
+    MonthsOutOfRange {
+        /// The start of the count.
+        date: NaiveDate,
+        /// How many months were to be counted.
+        months: u32,
+        /// Forward (after the date) or backward (before it).
+        direction: Direction,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+    },
     /// Counting working seconds from an instant would leave the covered
     /// years.
     #[error(

@@ -16,8 +16,9 @@ use super::{Arrangement, CalendarError, OfficeHours, Overlay, WorkCalendar};
 /// What a calendar answers for dates past its last published year.
 ///
 /// - [`Horizon::Refuse`], the default: a date past the last published year
-///   is an error naming it ([`CalendarError::DateOutOfRange`] or
-///   [`CalendarError::CountOutOfRange`]), raised at the command that needs
+///   is an error naming it ([`CalendarError::DateOutOfRange`],
+///   [`CalendarError::CountOutOfRange`] or
+///   [`CalendarError::MonthsOutOfRange`]), raised at the command that needs
 ///   it. A year without a published arrangement is unknown, and a legal
 ///   deadline is not a guess.
 /// - [`Horizon::Estimate`]: the years after the last published one, through

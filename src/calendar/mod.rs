@@ -16,6 +16,8 @@
 //! | working days in (a, b] | [`WorkCalendar::working_days_between`] |
 //! | the nearest working day | [`WorkCalendar::roll`] |
 //! | the end of a natural-day period | [`WorkCalendar::add_natural_days`] |
+//! | the end of a period in months (Civil Code art. 202) | [`WorkCalendar::add_months`] |
+//! | the last day to act, counted back from an end date | [`WorkCalendar::sub_natural_days`], [`WorkCalendar::sub_months`] |
 //! | working time between two instants | [`WorkCalendar::working_seconds_between`], [`WorkCalendar::working_days_fraction_between`] |
 //! | the close of office hours | [`WorkCalendar::office_close`] |
 //! | is this date an estimate? | [`WorkCalendar::is_provisional`] |

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::offset::MappedLocalTime;
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
-    Weekday,
+    DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Weekday,
 };
 use serde::{Deserialize, Serialize};
 
@@ -570,6 +570,22 @@ impl WorkCalendar {
         }
     }
 
+    #[cold]
+    fn months_out_of_range(
+        &self,
+        date: NaiveDate,
+        months: u32,
+        direction: Direction,
+    ) -> CalendarError {
+        CalendarError::MonthsOutOfRange {
+            date,
+            months,
+            direction,
+            first: self.def.first_year,
+            last: self.def.last_year,
+        }
+    }
+
     #[inline]
     fn working_at(&self, i: usize) -> bool {
         let cum = &self.tables().cum;
@@ -809,6 +825,185 @@ impl WorkCalendar {
         match self.roll(end, Roll::Following) {
             Ok(day) => Ok(day),
             Err(_) => Err(overflow()),
+        }
+    }
+
+    /// The end of a period of `n` months from `date` (Civil Code art. 202):
+    /// the day of the `n`-th month after `date` that corresponds to it, or
+    /// that month's last day when it has none (31 January + 1 month is 28
+    /// February, or 29 in a leap year); then, as for
+    /// [`add_natural_days`](Self::add_natural_days), rolled forward to the
+    /// next working day when that day is not a working day (art. 203: a
+    /// period whose last day is a statutory holiday ends on the day after
+    /// the holiday). The start day is not counted (art. 201), so the
+    /// corresponding day itself is the last day. A period in years is one
+    /// of `12 × years` months: 29 February + 1 year is 28 February.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::MonthsOutOfRange`] (forward) when the result
+    /// would be.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// // February has no 31st: the month's last day, a make-up Saturday.
+    /// assert_eq!(cal.add_months(d(1, 31), 1)?, d(2, 28));
+    /// // A month from 1 September ends on National Day: it runs on to the
+    /// // first working day after the holiday.
+    /// assert_eq!(cal.add_months(d(9, 1), 1)?, d(10, 8));
+    /// // Past the covered years.
+    /// assert!(cal.add_months(d(12, 15), 1).is_err());
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn add_months(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        self.index(date)?;
+        let overflow = || self.months_out_of_range(date, n, Direction::Forward);
+        let end = date.checked_add_months(Months::new(n)).ok_or_else(overflow)?;
+        self.roll(end, Roll::Following).map_err(|_| overflow())
+    }
+
+    /// The natural days from `date` to the day `n` months after it, before
+    /// any roll: what a period in months spans from its start day.
+    pub(crate) fn month_span(&self, date: NaiveDate, n: u32) -> Result<u32, CalendarError> {
+        let overflow = || self.months_out_of_range(date, n, Direction::Forward);
+        let end = date.checked_add_months(Months::new(n)).ok_or_else(overflow)?;
+        u32::try_from((end - date).num_days()).map_err(|_| overflow())
+    }
+
+    /// The day `n` natural days before `date`, rolled by `roll` when it is
+    /// not a working day: the last day to act for a period counted backward
+    /// from an end date, such as a licence renewal applied for 30 days
+    /// before the licence expires (行政许可法 art. 50). `n = 0` gives `date`
+    /// rolled.
+    ///
+    /// # Which way to roll
+    ///
+    /// The caller chooses, because the law does not settle it. Civil Code
+    /// art. 203 moves a period's last day that is a statutory holiday to the
+    /// day after the holiday; it is written for periods counted forward.
+    /// Counted backward, the day found is a deadline to act by, and the two
+    /// readings differ:
+    ///
+    /// - [`Roll::Preceding`], the safe reading for an applicant, and the
+    ///   one to choose unless the authority has said otherwise: the working
+    ///   day before. Whoever acts by it has acted the full `n` days ahead
+    ///   under either reading, and the result is never after the unrolled
+    ///   day.
+    /// - [`Roll::Following`], art. 203 read in calendar order: the working
+    ///   day after, for an authority that accepts on the first working day
+    ///   after the holiday. It leaves fewer than `n` days before `date`, and
+    ///   may even come after `date` when a holiday covers both (two days
+    ///   before an expiry on 5 October 2026 is 3 October, rolled to 8
+    ///   October).
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::CountOutOfRange`] (backward) when the day
+    /// counted back, or the working day it rolls back to, would be;
+    /// [`CalendarError::NoWorkingDay`] when it rolls forward and no working
+    /// day follows before the covered years end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::{Horizon, Roll, WorkCalendar};
+    ///
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let cal = WorkCalendar::china();
+    /// // A licence expiring on Saturday 31 October 2026: 30 days before is
+    /// // 1 October, National Day.
+    /// assert_eq!(cal.sub_natural_days(d(2026, 10, 31), 30, Roll::Preceding)?, d(2026, 9, 30));
+    /// assert_eq!(cal.sub_natural_days(d(2026, 10, 31), 30, Roll::Following)?, d(2026, 10, 8));
+    ///
+    /// // Expiring on 31 March 2027, a year the calendar can only estimate:
+    /// // apply by Monday 1 March.
+    /// let estimating = cal.with_horizon(Horizon::Estimate { through: 2027 })?;
+    /// let by = estimating.sub_natural_days(d(2027, 3, 31), 30, Roll::Preceding)?;
+    /// assert_eq!(by, d(2027, 3, 1));
+    /// assert!(estimating.is_provisional(by));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn sub_natural_days(
+        &self,
+        date: NaiveDate,
+        n: u32,
+        roll: Roll,
+    ) -> Result<NaiveDate, CalendarError> {
+        self.index(date)?;
+        let underflow = || self.count_out_of_range(date, n, Direction::Backward);
+        let day = date.checked_sub_days(Days::new(u64::from(n))).ok_or_else(underflow)?;
+        self.roll_back_count(day, roll, underflow)
+    }
+
+    /// The day `n` months before `date`, the mirror of
+    /// [`add_months`](Self::add_months) for a period counted backward from
+    /// an end date (an application due six months before a licence
+    /// expires): the corresponding day of the `n`-th month before, or that
+    /// month's last day when it has none (31 August − 6 months is 28
+    /// February, the earlier and so the safe day), rolled by `roll` when it
+    /// is not a working day. Which way to roll is the caller's choice, for
+    /// the reasons given at [`sub_natural_days`](Self::sub_natural_days):
+    /// [`Roll::Preceding`] is the safe reading for an applicant.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years; [`CalendarError::MonthsOutOfRange`] (backward) when the day
+    /// counted back, or the working day it rolls back to, would be;
+    /// [`CalendarError::NoWorkingDay`] when it rolls forward and no working
+    /// day follows before the covered years end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::{Roll, WorkCalendar};
+    ///
+    /// let cal = WorkCalendar::china();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// // Six months before 31 August: February has no 31st, so its last
+    /// // day, a make-up Saturday.
+    /// assert_eq!(cal.sub_months(d(8, 31), 6, Roll::Preceding)?, d(2, 28));
+    /// // A month before 6 May is 6 April, in the Qingming holiday.
+    /// assert_eq!(cal.sub_months(d(5, 6), 1, Roll::Preceding)?, d(4, 3));
+    /// assert_eq!(cal.sub_months(d(5, 6), 1, Roll::Following)?, d(4, 7));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn sub_months(
+        &self,
+        date: NaiveDate,
+        n: u32,
+        roll: Roll,
+    ) -> Result<NaiveDate, CalendarError> {
+        self.index(date)?;
+        let underflow = || self.months_out_of_range(date, n, Direction::Backward);
+        let day = date.checked_sub_months(Months::new(n)).ok_or_else(underflow)?;
+        self.roll_back_count(day, roll, underflow)
+    }
+
+    /// `day`, found by counting back, rolled by `roll`: `underflow` when it
+    /// or the working day it rolls back to lies before the covered years.
+    fn roll_back_count(
+        &self,
+        day: NaiveDate,
+        roll: Roll,
+        underflow: impl Fn() -> CalendarError,
+    ) -> Result<NaiveDate, CalendarError> {
+        if !self.covers(day) {
+            return Err(underflow());
+        }
+        match (self.roll(day, roll), roll) {
+            (Err(CalendarError::NoWorkingDay { .. }), Roll::Preceding) => Err(underflow()),
+            (result, _) => result,
         }
     }
 
@@ -1399,6 +1594,29 @@ mod tests {
             Err(CalendarError::NoWorkingDay { roll: Roll::Following, .. })
         ));
         assert!(cal.roll(d(2022, 1, 1), Roll::Preceding).is_err());
+    }
+
+    #[test]
+    fn months_span_the_days_to_the_corresponding_day() {
+        // Civil Code art. 202: 31 January + 1 month is 28 February.
+        let cal = small();
+        assert_eq!(cal.month_span(d(2026, 1, 31), 1).unwrap(), 28);
+        assert_eq!(cal.month_span(d(2026, 1, 31), 0).unwrap(), 0);
+        assert_eq!(cal.month_span(d(2026, 1, 15), 12).unwrap(), 365);
+        // The span is a number: it may reach past the covered years.
+        assert_eq!(cal.month_span(d(2026, 12, 31), 2).unwrap(), 59);
+        assert!(matches!(
+            cal.month_span(d(2026, 1, 1), u32::MAX),
+            Err(CalendarError::MonthsOutOfRange { direction: Direction::Forward, .. })
+        ));
+        // Art. 203 on the small calendar: 1 September + 1 month is in the
+        // 1–7 October holiday; the period runs on to 8 October.
+        assert_eq!(cal.add_months(d(2026, 9, 1), 1).unwrap(), d(2026, 10, 8));
+        assert_eq!(cal.sub_months(d(2026, 11, 3), 1, Roll::Preceding).unwrap(), d(2026, 9, 30));
+        assert_eq!(
+            cal.sub_natural_days(d(2026, 10, 8), 3, Roll::Following).unwrap(),
+            d(2026, 10, 8)
+        );
     }
 
     #[test]

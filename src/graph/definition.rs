@@ -268,11 +268,15 @@ impl ApprovalGraph {
             // A step counts working days. Against a statutory limit in
             // working days the check is exact; against natural days a step
             // of more working days than the limit's days is surely beyond it
-            // (each working day is a natural day); working hours cannot be
-            // compared without a calendar.
+            // (each working day is a natural day), and against months one of
+            // more than 31 days a month (no n months span more); working
+            // hours cannot be compared without a calendar.
             let beyond = match statutory.unit() {
                 LimitUnit::WorkingDays | LimitUnit::NaturalDays => {
                     step.limit().amount() > statutory.amount()
+                }
+                LimitUnit::Months => {
+                    u64::from(step.limit().amount()) > 31 * u64::from(statutory.amount())
                 }
                 LimitUnit::WorkingHours => false,
             };

@@ -323,10 +323,13 @@ pub struct ClockReading {
 /// suspension's days; so a suspension moves a deadline only when it begins
 /// before it, and one that begins on the last day or later leaves it where
 /// it is: a late case stays late. Natural-day limits count natural days the
-/// same way, working-hour limits the working time. For a five-day limit
-/// due on Monday 9 March, a review recorded on Friday evening 6 March and
-/// ended on 12 March covers 9–12 March and moves the deadline to 13 March;
-/// the same review recorded on the morning of 9 March moves nothing.
+/// same way, working-hour limits the working time; a limit in months is the
+/// natural days from the start day to the corresponding day, pushed on by
+/// the natural days of the suspensions that begin before its end. For a
+/// five-day limit due on Monday 9 March, a review recorded on Friday
+/// evening 6 March and ended on 12 March covers 9–12 March and moves the
+/// deadline to 13 March; the same review recorded on the morning of 9 March
+/// moves nothing.
 ///
 /// # Example
 ///
@@ -880,6 +883,7 @@ impl LegalClock {
                 Ok(_) => {}
                 Err(LimitError::Calendar(
                     CalendarError::CountOutOfRange { direction: Direction::Forward, .. }
+                    | CalendarError::MonthsOutOfRange { direction: Direction::Forward, .. }
                     | CalendarError::SecondsOutOfRange { .. }
                     | CalendarError::NoWorkingDay { roll: Roll::Following, .. },
                 )) if cal.covers(cal.to_civil(&self.started).date()) => {
@@ -1058,12 +1062,20 @@ impl LegalClock {
                     suspended_seconds: seconds,
                 })
             }
-            LimitUnit::NaturalDays => {
+            LimitUnit::NaturalDays | LimitUnit::Months => {
                 let start = cal.to_civil(&self.started).date();
+                // A period in months spans the natural days from the start
+                // day to the corresponding day (Civil Code art. 202), and
+                // suspensions push it on by natural days as they push a
+                // natural-day period.
+                let days = match limit.unit() {
+                    LimitUnit::Months => cal.month_span(start, limit.amount())?,
+                    _ => limit.amount(),
+                };
                 let (mut pushed, mut seconds) = (0usize, 0u64);
                 for span in spans {
                     let span = span?;
-                    let end = c.start + limit.amount() as usize + pushed;
+                    let end = c.start + days as usize + pushed;
                     if span.si >= end {
                         break;
                     }
@@ -1071,7 +1083,12 @@ impl LegalClock {
                     seconds = seconds.saturating_add(span.seconds());
                 }
                 let pushed = u32::try_from(pushed).unwrap_or(u32::MAX);
-                let end = cal.add_natural_days(start, limit.amount().saturating_add(pushed))?;
+                let end = if limit.unit() == LimitUnit::Months && pushed == 0 {
+                    // The same day, with an error that names the months.
+                    cal.add_months(start, limit.amount())?
+                } else {
+                    cal.add_natural_days(start, days.saturating_add(pushed))?
+                };
                 let date = cal.add_working_days(end, c.extension)?;
                 Ok(Walked {
                     due: Due {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// use shenpi::limit::LimitUnit;
 ///
 /// assert_eq!(serde_json::to_string(&LimitUnit::WorkingDays)?, r#""working_days""#);
+/// assert_eq!(serde_json::from_str::<LimitUnit>(r#""months""#)?, LimitUnit::Months);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -24,6 +25,12 @@ pub enum LimitUnit {
     NaturalDays,
     /// Working hours: office hours of working days.
     WorkingHours,
+    /// Months (月), counted by Civil Code art. 202: the period ends on the
+    /// corresponding day of its last month, or on that month's last day when
+    /// it has none, rolled forward when that day is not a working day
+    /// (art. 203), as [`WorkCalendar::add_months`](crate::calendar::WorkCalendar::add_months)
+    /// counts. In JSON: `"months"`.
+    Months,
 }
 
 impl fmt::Display for LimitUnit {
@@ -32,14 +39,16 @@ impl fmt::Display for LimitUnit {
             LimitUnit::WorkingDays => "working days",
             LimitUnit::NaturalDays => "natural days",
             LimitUnit::WorkingHours => "working hours",
+            LimitUnit::Months => "months",
         })
     }
 }
 
-/// A time limit: an amount of working days, natural days or working hours.
-/// Zero means the same day (即办, decided on the spot).
+/// A time limit: an amount of working days, natural days, working hours or
+/// months. Zero means the same day (即办, decided on the spot).
 ///
-/// In JSON: `{"amount": 20, "unit": "working_days"}`.
+/// In JSON: `{"amount": 20, "unit": "working_days"}`, or
+/// `{"amount": 3, "unit": "months"}`.
 ///
 /// # Example
 ///
@@ -60,6 +69,9 @@ impl fmt::Display for LimitUnit {
 ///
 /// let limit: TimeLimit = serde_json::from_str(r#"{"amount": 20, "unit": "working_days"}"#)?;
 /// assert_eq!(limit, TimeLimit::working_days(20));
+/// let months: TimeLimit = serde_json::from_str(r#"{"amount": 3, "unit": "months"}"#)?;
+/// assert_eq!(months, TimeLimit::months(3));
+/// assert!(serde_json::from_str::<TimeLimit>(r#"{"amount": 3, "unit": "month"}"#).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -121,6 +133,28 @@ impl TimeLimit {
     /// ```
     pub const fn working_hours(n: u32) -> TimeLimit {
         TimeLimit::new(n, LimitUnit::WorkingHours)
+    }
+
+    /// A limit of `n` months (Civil Code art. 202).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::limit::{LimitUnit, TimeLimit};
+    ///
+    /// let limit = TimeLimit::months(3);
+    /// assert_eq!(limit.unit(), LimitUnit::Months);
+    /// assert_eq!(limit.to_string(), "3 months");
+    /// // Three months from 30 November end on the last day of February.
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let end = WorkCalendar::china().add_months(d(2025, 11, 30), limit.amount())?;
+    /// assert_eq!(end, d(2026, 2, 28));
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub const fn months(n: u32) -> TimeLimit {
+        TimeLimit::new(n, LimitUnit::Months)
     }
 
     /// The amount, in [`unit`](Self::unit)s.

@@ -34,8 +34,8 @@ const PROVISIONAL: u8 = 32;
 /// - whether it is an instant case (即办件), was decided by the promised
 ///   deadline and by the statutory one, and the working days it was late;
 /// - its promised, statutory and reference limits when they count working
-///   days (natural-day and working-hour limits can't be averaged with
-///   them, so such cases are left out of the limit averages and the
+///   days (natural-day, month and working-hour limits can't be averaged
+///   with them, so such cases are left out of the limit averages and the
 ///   compression, and counted everywhere else).
 ///
 /// Build one from a case's [`CaseOutcome`] with

@@ -188,9 +188,9 @@ pub(crate) fn check_clock_laws(
             |law, expected: String, found: String| broken(m, law, None, Some(now), expected, found);
         // A suspension begun on the promised deadline's last day or later
         // does not move it (a late case stays late), yet its time is not
-        // counted as used; for a natural-day limit the last day may be one
-        // before the roll to a working day.
-        let natural = clock.promised().unit() == LimitUnit::NaturalDays;
+        // counted as used; for a natural-day or month limit the last day
+        // may be one before the roll to a working day.
+        let natural = matches!(clock.promised().unit(), LimitUnit::NaturalDays | LimitUnit::Months);
         let after_due = clock
             .suspensions()
             .iter()

@@ -273,6 +273,159 @@ fn rolls_and_natural_days_on_the_national_calendar() {
     assert_eq!(cal.add_natural_days(d(2026, 2, 10), 0).unwrap(), d(2026, 2, 10));
 }
 
+// Civil Code art. 202: a period in months ends on the corresponding day of
+// its last month, or on that month's last day when it has none; art. 203: a
+// last day that is a statutory holiday (or a rest day) runs on to the next
+// working day, as a natural-day period's does.
+#[test]
+fn civil_code_art202_months_end_on_the_corresponding_day() {
+    let cal = WorkCalendar::china();
+    // The corresponding day, a working day: not moved.
+    assert_eq!(cal.add_months(d(2026, 3, 16), 1).unwrap(), d(2026, 4, 16));
+    assert_eq!(cal.add_months(d(2025, 3, 31), 12).unwrap(), d(2026, 3, 31));
+    // No 31 February: the month's last day, here a make-up Saturday, which
+    // is a working day and stands.
+    assert_eq!(cal.add_months(d(2026, 1, 31), 1).unwrap(), d(2026, 2, 28));
+    assert_eq!(cal.add_months(d(2025, 12, 31), 2).unwrap(), d(2026, 2, 28));
+    assert_eq!(cal.add_months(d(2026, 3, 31), 1).unwrap(), d(2026, 4, 30));
+    // art. 203: a month from 1 September is 1 October, National Day; the
+    // period runs on to the first working day after the holiday.
+    assert_eq!(cal.add_months(d(2026, 9, 1), 1).unwrap(), d(2026, 10, 8));
+    // A month from 15 January is 15 February, in the Spring Festival.
+    assert_eq!(cal.add_months(d(2026, 1, 15), 1).unwrap(), d(2026, 2, 24));
+    // An ordinary Sunday runs on to Monday.
+    assert_eq!(cal.add_months(d(2026, 2, 15), 1).unwrap(), d(2026, 3, 16));
+    // A start on a holiday counts from it (the start day excluded).
+    assert_eq!(cal.add_months(d(2026, 10, 1), 1).unwrap(), d(2026, 11, 2));
+    // Zero months: the day itself, rolled.
+    assert_eq!(cal.add_months(d(2026, 10, 3), 0).unwrap(), d(2026, 10, 8));
+    assert_eq!(cal.add_months(d(2026, 12, 31), 0).unwrap(), d(2026, 12, 31));
+}
+
+#[test]
+fn civil_code_art202_month_ends_in_leap_years() {
+    // Weekends only, 2027–2029.
+    let cal = WorkCalendar::builder(2027..=2029).build().unwrap();
+    // 2028 is a leap year: a month from 31 January ends on 29 February.
+    assert_eq!(cal.add_months(d(2028, 1, 31), 1).unwrap(), d(2028, 2, 29));
+    // 2027 is not: 28 February, a Sunday, so Monday 1 March (art. 203).
+    assert_eq!(cal.add_months(d(2027, 1, 31), 1).unwrap(), d(2027, 3, 1));
+    // A year from 29 February: February 2029 has no 29th, so the 28th.
+    assert_eq!(cal.add_months(d(2028, 2, 29), 12).unwrap(), d(2029, 2, 28));
+    // A year from 28 February 2027 ends on the 28th, not on the month's
+    // last day: the corresponding day exists.
+    assert_eq!(cal.add_months(d(2027, 2, 28), 12).unwrap(), d(2028, 2, 28));
+    // Backward, the same rule: a month before 31 March 2028 is 29 February.
+    assert_eq!(cal.sub_months(d(2028, 3, 31), 1, Roll::Preceding).unwrap(), d(2028, 2, 29));
+    assert_eq!(cal.sub_months(d(2029, 3, 29), 13, Roll::Preceding).unwrap(), d(2028, 2, 29));
+    // 28 February 2027 is a Sunday: the two rolls part.
+    assert_eq!(cal.sub_months(d(2027, 3, 31), 1, Roll::Preceding).unwrap(), d(2027, 2, 26));
+    assert_eq!(cal.sub_months(d(2027, 3, 31), 1, Roll::Following).unwrap(), d(2027, 3, 1));
+}
+
+// 行政许可法 art. 50: a licence's holder applies for its renewal 30 days
+// before it expires. Counted back from the expiry; a day that is not a
+// working day rolls the way the caller chooses (Roll::Preceding is the
+// applicant's safe reading of Civil Code art. 203 for a backward period).
+#[test]
+fn art50_renewal_30_days_before_expiry() {
+    let cal = WorkCalendar::china();
+    let by = |expiry, roll| cal.sub_natural_days(expiry, 30, roll).unwrap();
+    // Expiring Thursday 30 April: apply by Tuesday 31 March, either way.
+    assert_eq!(by(d(2026, 4, 30), Roll::Preceding), d(2026, 3, 31));
+    assert_eq!(by(d(2026, 4, 30), Roll::Following), d(2026, 3, 31));
+    // Expiring 7 April: 30 days before is Sunday 8 March.
+    assert_eq!(by(d(2026, 4, 7), Roll::Preceding), d(2026, 3, 6));
+    assert_eq!(by(d(2026, 4, 7), Roll::Following), d(2026, 3, 9));
+    // Expiring 31 October: 30 days before is 1 October, National Day.
+    assert_eq!(by(d(2026, 10, 31), Roll::Preceding), d(2026, 9, 30));
+    assert_eq!(by(d(2026, 10, 31), Roll::Following), d(2026, 10, 8));
+    // Rolled forward, the day may even pass the expiry itself.
+    assert_eq!(cal.sub_natural_days(d(2026, 10, 5), 2, Roll::Following).unwrap(), d(2026, 10, 8));
+    assert_eq!(cal.sub_natural_days(d(2026, 10, 5), 2, Roll::Preceding).unwrap(), d(2026, 9, 30));
+    // Zero days: the expiry itself, rolled.
+    assert_eq!(cal.sub_natural_days(d(2026, 10, 4), 0, Roll::Preceding).unwrap(), d(2026, 9, 30));
+    // In months: six months before 31 August is the last day of February.
+    assert_eq!(cal.sub_months(d(2026, 8, 31), 6, Roll::Preceding).unwrap(), d(2026, 2, 28));
+    assert_eq!(cal.sub_months(d(2026, 5, 6), 1, Roll::Preceding).unwrap(), d(2026, 4, 3));
+    assert_eq!(cal.sub_months(d(2026, 5, 6), 1, Roll::Following).unwrap(), d(2026, 4, 7));
+    // A licence expiring on 31 March 2027, a year only estimated: apply by
+    // Monday 1 March, provisionally.
+    let estimating =
+        cal.with_horizon(shenpi::calendar::Horizon::Estimate { through: 2027 }).unwrap();
+    let day = estimating.sub_natural_days(d(2027, 3, 31), 30, Roll::Preceding).unwrap();
+    assert_eq!(day, d(2027, 3, 1));
+    assert!(estimating.is_provisional(day));
+}
+
+#[test]
+fn months_and_backward_periods_refuse_dates_outside_the_covered_years() {
+    let cal = WorkCalendar::china();
+    // The start outside the covered years.
+    for result in [
+        cal.add_months(d(2003, 12, 31), 1),
+        cal.add_months(d(2027, 1, 31), 1),
+        cal.sub_natural_days(d(2027, 3, 31), 30, Roll::Preceding),
+        cal.sub_months(d(2027, 3, 31), 1, Roll::Following),
+    ] {
+        assert_error!(result, Err(CalendarError::DateOutOfRange { first: 2004, last: 2026, .. }));
+    }
+    // The end past the last covered year.
+    let err = cal.add_months(d(2026, 11, 15), 2).unwrap_err();
+    assert_error!(
+        err,
+        CalendarError::MonthsOutOfRange { date, months: 2, direction: Direction::Forward, first: 2004, last: 2026, .. }
+            if date == d(2026, 11, 15)
+    );
+    assert_eq!(
+        err.to_string(),
+        "counting 2 months after 2026-11-15 leaves the covered years 2004..=2026"
+    );
+    assert_error!(
+        cal.add_months(d(2026, 1, 1), u32::MAX),
+        Err(CalendarError::MonthsOutOfRange {
+            months: u32::MAX,
+            direction: Direction::Forward,
+            ..
+        })
+    );
+    // Counted back before the first covered year.
+    let err = cal.sub_natural_days(d(2004, 1, 10), 30, Roll::Following).unwrap_err();
+    assert_error!(
+        err,
+        CalendarError::CountOutOfRange { date, days: 30, direction: Direction::Backward, .. }
+            if date == d(2004, 1, 10)
+    );
+    assert_eq!(
+        err.to_string(),
+        "counting 30 days before 2004-01-10 leaves the covered years 2004..=2026"
+    );
+    assert_error!(
+        cal.sub_months(d(2004, 2, 15), 2, Roll::Preceding),
+        Err(CalendarError::MonthsOutOfRange { months: 2, direction: Direction::Backward, .. })
+    );
+    assert_error!(
+        cal.sub_natural_days(d(2026, 1, 1), u32::MAX, Roll::Preceding),
+        Err(CalendarError::CountOutOfRange { direction: Direction::Backward, .. })
+    );
+    // Rolling off the edge: 2022 begins on a Saturday and ends on one.
+    let cal = WorkCalendar::builder(2022..=2022).build().unwrap();
+    assert_error!(
+        cal.sub_natural_days(d(2022, 1, 4), 2, Roll::Preceding),
+        Err(CalendarError::CountOutOfRange { days: 2, direction: Direction::Backward, .. })
+    );
+    assert_eq!(cal.sub_natural_days(d(2022, 1, 4), 2, Roll::Following).unwrap(), d(2022, 1, 3));
+    assert_error!(
+        cal.sub_natural_days(d(2022, 12, 31), 0, Roll::Following),
+        Err(CalendarError::NoWorkingDay { date, roll: Roll::Following, .. }) if date == d(2022, 12, 31)
+    );
+    assert_error!(
+        cal.add_months(d(2022, 10, 31), 2),
+        Err(CalendarError::MonthsOutOfRange { months: 2, direction: Direction::Forward, .. })
+    );
+    assert_eq!(cal.add_months(d(2022, 10, 30), 2).unwrap(), d(2022, 12, 30));
+}
+
 #[test]
 fn office_hours_and_fractional_working_days() {
     let hours = OfficeHours::new([

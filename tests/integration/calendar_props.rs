@@ -288,6 +288,134 @@ fn natural_days_laws(cal: &WorkCalendar, d: NaiveDate, n: u32) -> Law {
     Ok(())
 }
 
+/// The corresponding day `n` months after `d` (Civil Code art. 202), with
+/// no help from chrono: the same day of the month `n` months on, or that
+/// month's last day when it has none. `None` past chrono's dates.
+fn corresponding_day(d: NaiveDate, n: u32) -> Option<NaiveDate> {
+    let months = i64::from(d.year()) * 12 + i64::from(d.month0()) + i64::from(n);
+    let (year, month) = (i32::try_from(months.div_euclid(12)).ok()?, months.rem_euclid(12) + 1);
+    let month = u32::try_from(month).ok()?;
+    (1..=d.day()).rev().find_map(|day| NaiveDate::from_ymd_opt(year, month, day))
+}
+
+/// The corresponding day `n` months before `d`.
+fn corresponding_day_before(d: NaiveDate, n: u32) -> Option<NaiveDate> {
+    let months = i64::from(d.year()) * 12 + i64::from(d.month0()) - i64::from(n);
+    let (year, month) = (i32::try_from(months.div_euclid(12)).ok()?, months.rem_euclid(12) + 1);
+    let month = u32::try_from(month).ok()?;
+    (1..=d.day()).rev().find_map(|day| NaiveDate::from_ymd_opt(year, month, day))
+}
+
+/// A period of n months (Civil Code arts. 202 and 203) ends on a working
+/// day no earlier than the corresponding day, and on the first working day
+/// on or after it; it fails exactly when there is none in the covered
+/// years.
+fn months_laws(cal: &WorkCalendar, d: NaiveDate, n: u32) -> Law {
+    let end = corresponding_day(d, n);
+    match cal.add_months(d, n) {
+        Ok(r) => {
+            let end = end.expect("a result, so a corresponding day");
+            prop_assert!(cal.covers(r), "{d} + {n} months = {r} is not covered");
+            prop_assert!(working(cal, r)?, "{d} + {n} months = {r}, not a working day");
+            prop_assert!(r >= end, "{d} + {n} months = {r}, before the corresponding day {end}");
+            if r > end {
+                prop_assert!(!working(cal, end)?, "{d} + {n} months passed {end}, a working day");
+                prop_assert_eq!(between(cal, end, r)?, 1, "{} + {} months = {}", d, n, r);
+            }
+        }
+        Err(e) => {
+            prop_assert!(
+                matches!(e, CalendarError::MonthsOutOfRange {
+                    date, months, direction: Direction::Forward, ..
+                } if date == d && months == n),
+                "{d} + {n} months: unexpected error {e:?}"
+            );
+            if let Some(end) = end.filter(|e| cal.covers(*e)) {
+                prop_assert!(!working(cal, end)?, "{d} + {n} months failed on a working day");
+                prop_assert_eq!(working_after(cal, end)?, 0, "{} + {} months failed", d, n);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A day counted back to `unrolled` (行政许可法 art. 50: n days, or n
+/// months, before an expiry), rolled by `roll`: rolled back it is never
+/// after the unrolled day, rolled forward never before it, and either way
+/// it is the nearest working day that way; it fails exactly when there is
+/// none, with a backward count error (`backward`) or, rolling forward at
+/// the end of the covered years, with `NoWorkingDay`.
+fn backward_law(
+    cal: &WorkCalendar,
+    what: &str,
+    unrolled: Option<NaiveDate>,
+    roll: Roll,
+    result: Result<NaiveDate, CalendarError>,
+    backward: &dyn Fn(&CalendarError) -> bool,
+) -> Law {
+    let covered = unrolled.filter(|u| cal.covers(*u));
+    match (result, covered) {
+        (Ok(r), Some(u)) => {
+            prop_assert!(working(cal, r)?, "{what} = {r}, not a working day");
+            match roll {
+                Roll::Preceding => {
+                    prop_assert!(r <= u, "{what} = {r}, after the unrolled day {u}");
+                    prop_assert_eq!(between(cal, r, u)?, 0, "{} = {}, not the nearest", what, r);
+                }
+                Roll::Following => {
+                    prop_assert!(r >= u, "{what} = {r}, before the unrolled day {u}");
+                    if r > u {
+                        prop_assert!(!working(cal, u)?, "{what} passed {u}, a working day");
+                        prop_assert_eq!(between(cal, u, r)?, 1, "{} = {}", what, r);
+                    }
+                }
+            }
+        }
+        (Ok(r), None) => {
+            return Err(TestCaseError::fail(format!("{what} = {r}, counted back off the years")))
+        }
+        (Err(e), None) => prop_assert!(backward(&e), "{what}: unexpected error {e:?}"),
+        (Err(e), Some(u)) => match roll {
+            Roll::Preceding => {
+                prop_assert!(backward(&e), "{what}: unexpected error {e:?}");
+                prop_assert_eq!(working_before(cal, u)? + u32::from(working(cal, u)?), 0);
+            }
+            Roll::Following => {
+                prop_assert!(
+                    matches!(e, CalendarError::NoWorkingDay { date, roll: Roll::Following, .. } if date == u),
+                    "{what}: unexpected error {e:?}"
+                );
+                prop_assert!(!working(cal, u)?, "{what} failed on working day {u}");
+                prop_assert_eq!(working_after(cal, u)?, 0, "{} failed", what);
+            }
+        },
+    }
+    Ok(())
+}
+
+/// `sub_natural_days` and `sub_months` under both rolls.
+fn backward_laws(cal: &WorkCalendar, d: NaiveDate, n: u32) -> Law {
+    let days_back = d.checked_sub_days(chrono::Days::new(u64::from(n)));
+    let months_back = corresponding_day_before(d, n);
+    for roll in [Roll::Preceding, Roll::Following] {
+        let count = |e: &CalendarError| {
+            matches!(e, CalendarError::CountOutOfRange {
+                date, days, direction: Direction::Backward, ..
+            } if *date == d && *days == n)
+        };
+        let months = |e: &CalendarError| {
+            matches!(e, CalendarError::MonthsOutOfRange {
+                date, months, direction: Direction::Backward, ..
+            } if *date == d && *months == n)
+        };
+        let what = format!("{d} - {n} days ({roll:?})");
+        backward_law(cal, &what, days_back, roll, cal.sub_natural_days(d, n, roll), &count)?;
+        let what = format!("{d} - {n} months ({roll:?})");
+        backward_law(cal, &what, months_back, roll, cal.sub_months(d, n, roll), &months)?;
+    }
+    Ok(())
+}
+
 /// `is_working_day` agrees with the definition read back through the
 /// accessors.
 fn model_law(cal: &WorkCalendar, model: &Model, d: NaiveDate) -> Law {
@@ -561,6 +689,22 @@ fn total_on_dates(cal: &WorkCalendar, a: NaiveDate, b: NaiveDate, n: u32) -> Law
     check("add_working_days", cal.add_working_days(a, n), &count(Direction::Forward))?;
     check("sub_working_days", cal.sub_working_days(a, n), &count(Direction::Backward))?;
     check("add_natural_days", cal.add_natural_days(a, n), &count(Direction::Forward))?;
+    let months = |dir: Direction| {
+        move |e: &CalendarError| {
+            matches!(e, CalendarError::MonthsOutOfRange { date, months, direction, .. }
+                if *date == a && *months == n && *direction == dir)
+        }
+    };
+    let or_no_day = |f: &dyn Fn(&CalendarError) -> bool, e: &CalendarError| {
+        f(e) || matches!(e, CalendarError::NoWorkingDay { roll: Roll::Following, .. })
+    };
+    check("add_months", cal.add_months(a, n), &months(Direction::Forward))?;
+    for roll in [Roll::Preceding, Roll::Following] {
+        let back = count(Direction::Backward);
+        let back_months = months(Direction::Backward);
+        check("sub_natural_days", cal.sub_natural_days(a, n, roll), &|e| or_no_day(&back, e))?;
+        check("sub_months", cal.sub_months(a, n, roll), &|e| or_no_day(&back_months, e))?;
+    }
     check("roll Following", cal.roll(a, Roll::Following), &no_day(Roll::Following))?;
     check("roll Preceding", cal.roll(a, Roll::Preceding), &no_day(Roll::Preceding))?;
     match cal.working_days_between(a, b) {
@@ -656,6 +800,16 @@ proptest! {
     #[test]
     fn china_natural_days(d in date_in(&china()), n in count(9_000)) {
         natural_days_laws(&china(), d, n)?;
+    }
+
+    #[test]
+    fn china_months(d in date_in(&china()), n in count(300)) {
+        months_laws(&china(), d, n)?;
+    }
+
+    #[test]
+    fn china_backward_periods(d in date_in(&china()), n in count(9_000)) {
+        backward_laws(&china(), d, n)?;
     }
 
     #[test]
@@ -787,6 +941,16 @@ proptest! {
     #[test]
     fn built_natural_days((cal, d, n) in calendar_date_count()) {
         natural_days_laws(&cal, d, n)?;
+    }
+
+    #[test]
+    fn built_months((cal, d, n) in calendar_date_count()) {
+        months_laws(&cal, d, n / 20)?;
+    }
+
+    #[test]
+    fn built_backward_periods((cal, d, n) in calendar_date_count()) {
+        backward_laws(&cal, d, n)?;
     }
 
     #[test]

@@ -883,9 +883,18 @@ fn legal_due(
             let date = nth(limit.amount() + extension, &counts)?;
             Some((date, cal.office_close(date).ok()?))
         }
-        LimitUnit::NaturalDays => {
+        LimitUnit::NaturalDays | LimitUnit::Months => {
+            // A limit in months: the natural days from the start day to
+            // the corresponding day (Civil Code art. 202).
+            let days = match limit.unit() {
+                LimitUnit::Months => {
+                    let end = first.checked_add_months(chrono::Months::new(limit.amount()))?;
+                    u32::try_from((end - first).num_days()).ok()?
+                }
+                _ => limit.amount(),
+            };
             let counts = |d| cal.covers(d).then_some(!covered(d));
-            let end = nth(limit.amount(), &counts)?;
+            let end = nth(days, &counts)?;
             let end = cal.roll(end, shenpi::calendar::Roll::Following).ok()?;
             let date = cal.add_working_days(end, extension).ok()?;
             Some((date, cal.office_close(date).ok()?))
@@ -974,7 +983,8 @@ fn elapsed_time_is_monotone(
         // case is late with less than all its time used. (For a natural-day
         // limit the last day is the one before the roll to a working day,
         // so any suspension may be such a one.)
-        let natural = played.item.promised().unit() == LimitUnit::NaturalDays;
+        let natural =
+            matches!(played.item.promised().unit(), LimitUnit::NaturalDays | LimitUnit::Months);
         let after_due = m.spans.iter().any(|&(s, _)| natural || day(cal, s) >= r.promised_due.date);
         if (r.status.is_card() || r.status >= ClockStatus::StoppedLate) && !after_due {
             prop_assert!(

@@ -1159,6 +1159,18 @@ fn bad_graphs_through_the_builder() {
         &err,
         "step environment has limit 60 natural days; step limits count working days",
     );
+    // A step limit in months is refused too.
+    let mut steps = project_steps();
+    steps[3] = Step::new(
+        id("environment"),
+        ItemCode::new("HP-SP-01").unwrap(),
+        DepartmentId::new("ecology").unwrap(),
+        TimeLimit::months(2),
+    )
+    .in_stage(stage_id("land-use"))
+    .after(ids(&["filing"]));
+    let err = build_err(steps);
+    assert_graph_err(&err, "step environment has limit 2 months; step limits count working days");
 
     let fallback_err = |steps: Vec<Step>, s: &str, f: &str, message: &str| {
         let err = build_err(steps);
@@ -1297,6 +1309,19 @@ fn steps_are_checked_against_the_catalog() {
          item JN-SC-01",
     );
     graph.check_items(&natural(3)).unwrap();
+    // Against months: no n months span more than 31 n days, so 3 working
+    // days are surely beyond 0 months and not compared with 1 month.
+    let months = |n| {
+        catalog_with(move |code| {
+            Some(if code == "JN-SC-01" { TimeLimit::months(n) } else { twenty })
+        })
+    };
+    assert_graph_err(
+        &graph.check_items(&months(0)).unwrap_err(),
+        "step energy has limit 3 working days, beyond the statutory limit 0 months of item \
+         JN-SC-01",
+    );
+    graph.check_items(&months(1)).unwrap();
     // Working hours cannot be compared without a calendar.
     let hours = catalog_with(|code| {
         Some(if code == "JN-SC-01" { TimeLimit::working_hours(1) } else { twenty })

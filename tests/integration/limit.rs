@@ -133,6 +133,91 @@ fn natural_day_limits_roll_off_holidays() {
     );
 }
 
+// Civil Code arts. 202 and 203 on the legal clock: a limit in months ends
+// on the corresponding day (or the month's last day), rolled off a day that
+// is not a working day; suspensions push it on by their natural days, and
+// extensions add working days.
+#[test]
+fn civil_code_art202_month_limits_on_the_clock() {
+    let cal = WorkCalendar::china();
+    let mut clock = LegalClock::start(
+        at("2026-01-31T10:00:00+08:00"),
+        TimeLimit::months(1),
+        TimeLimit::months(3),
+    )
+    .unwrap();
+    let due = |clock: &LegalClock, which, now| clock.due(&cal, which, at(now)).unwrap();
+    // A month from 31 January: 28 February, a make-up Saturday.
+    let promised = due(&clock, Deadline::Promised, "2026-01-31T10:00:00+08:00");
+    assert_eq!(promised.date, d(2026, 2, 28));
+    assert_eq!(promised.at, at("2026-03-01T00:00:00+08:00"));
+    // Three months: 30 April, a Thursday.
+    assert_eq!(due(&clock, Deadline::Statutory, "2026-01-31T10:00:00+08:00").date, d(2026, 4, 30));
+    clock.check_deadlines(&cal).unwrap();
+
+    // A correction from 10 to 12 February covers (10, 12]: two natural days.
+    clock.suspend(SuspensionKind::Correction, at("2026-02-10T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-02-12T17:00:00+08:00")).unwrap();
+    let now = "2026-02-13T09:00:00+08:00";
+    assert_eq!(due(&clock, Deadline::Promised, now).date, d(2026, 3, 2));
+    // 2 May is in the Labour Day holiday: Wednesday 6 May.
+    assert_eq!(due(&clock, Deadline::Statutory, now).date, d(2026, 5, 6));
+
+    // An extension adds working days after the roll.
+    clock.extend(5, at(now)).unwrap();
+    assert_eq!(due(&clock, Deadline::Promised, now).date, d(2026, 3, 9));
+    assert_eq!(due(&clock, Deadline::Statutory, now).date, d(2026, 5, 12)); // over the make-up 9 May
+
+    // A suspension begun after the promised deadline does not move it.
+    clock.suspend(REVIEW, at("2026-03-10T09:00:00+08:00")).unwrap();
+    clock.resume(at("2026-03-20T09:00:00+08:00")).unwrap();
+    let late = "2026-03-23T09:00:00+08:00";
+    assert_eq!(due(&clock, Deadline::Promised, late).date, d(2026, 3, 9));
+    // It moves the statutory one by its ten natural days: 12 May, then the
+    // five working days of the extension.
+    assert_eq!(due(&clock, Deadline::Statutory, late).date, d(2026, 5, 19));
+    let th = Thresholds::default();
+    let r = clock.reading(&cal, at(late), &th).unwrap();
+    assert_eq!(r.status, ClockStatus::YellowCard);
+    // Prepared, the same answers; and the JSON names the unit.
+    let mut prepared = clock.clone();
+    prepared.prepare(&cal);
+    assert_eq!(prepared.reading(&cal, at(late), &th).unwrap(), r);
+    let json = serde_json::to_string(&clock).unwrap();
+    assert!(json.contains(r#""promised":{"amount":1,"unit":"months"}"#), "{json}");
+    assert_eq!(serde_json::from_str::<LegalClock>(&json).unwrap(), clock);
+}
+
+#[test]
+fn month_limits_past_the_published_years_are_refused_at_the_start() {
+    let cal = WorkCalendar::china();
+    let clock = LegalClock::start(
+        at("2026-11-15T10:00:00+08:00"),
+        TimeLimit::months(1),
+        TimeLimit::months(2),
+    )
+    .unwrap();
+    let err = clock.check_deadlines(&cal).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LimitError::DeadlineUnpublished { deadline: Deadline::Statutory, published: 2026, .. }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        clock.due(&cal, Deadline::Statutory, clock.started()).unwrap_err().to_string(),
+        "counting 2 months after 2026-11-15 leaves the covered years 2004..=2026"
+    );
+    // The promised month ends on 15 December, inside 2026.
+    assert_eq!(clock.due(&cal, Deadline::Promised, clock.started()).unwrap().date, d(2026, 12, 15));
+    // Units must agree, as for every limit.
+    assert!(matches!(
+        LegalClock::start(clock.started(), TimeLimit::natural_days(30), TimeLimit::months(1)),
+        Err(LimitError::UnitMismatch { .. })
+    ));
+}
+
 #[test]
 fn working_hour_limits_count_office_time() {
     let cal = centre();

@@ -386,8 +386,8 @@ use shenpi::catalog::{
 use shenpi::limit::{LimitUnit, SpecialProcedure, TimeLimit};
 
 /// The units a limit counts in.
-pub(crate) const UNITS: [LimitUnit; 3] =
-    [LimitUnit::WorkingDays, LimitUnit::NaturalDays, LimitUnit::WorkingHours];
+pub(crate) const UNITS: [LimitUnit; 4] =
+    [LimitUnit::WorkingDays, LimitUnit::NaturalDays, LimitUnit::WorkingHours, LimitUnit::Months];
 
 /// Any unit, mostly working days.
 pub(crate) fn limit_unit() -> impl Strategy<Value = LimitUnit> {
@@ -527,8 +527,8 @@ pub(crate) fn last_instant_2026() -> DateTime<FixedOffset> {
     cst().from_local_datetime(&last).single().expect("no DST")
 }
 
-/// Items to open cases for: limits in working days (mostly), natural days
-/// or working hours, short enough that deadlines stay within 2026; promised
+/// Items to open cases for: limits in working days (mostly), natural days,
+/// working hours or months, short enough that deadlines stay within 2026; promised
 /// at most the statutory limit; sometimes instant items (promised 0);
 /// any set of special procedures; an extension allowance of 0 to 15 working
 /// days or the case kind's default.
@@ -537,6 +537,7 @@ pub(crate) fn case_item() -> impl Strategy<Value = ApprovalItem> {
         4 => (0u32..=30).prop_map(TimeLimit::working_days),
         1 => (0u32..=45).prop_map(TimeLimit::natural_days),
         1 => (0u32..=80).prop_map(TimeLimit::working_hours),
+        1 => (0u32..=2).prop_map(TimeLimit::months),
     ];
     let kind = prop_oneof![
         1 => Just(CaseKind::Instant),
