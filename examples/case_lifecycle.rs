@@ -138,6 +138,17 @@ fn main() -> Result<(), Error> {
         outcome.actual_working_days, outcome.actual_fraction
     );
     println!("  on time             {}", outcome.on_time);
+    // 行政许可法 art. 44: issued and delivered within 10 working days of the
+    // decision.
+    if let Some(due) = outcome.delivery_due {
+        let delivered = match outcome.delivered_on_time {
+            Some(true) => "delivered on time",
+            Some(false) => "delivered late",
+            None => "not delivered yet",
+        };
+        println!("  delivery due        {} ({delivered})", due.date);
+    }
+    println!("  accepted late       {}", outcome.accepted_late);
 
     println!("\nThe stored history (what a portal keeps), first two events:");
     println!("{}", serde_json::to_string_pretty(&history[..2])?);

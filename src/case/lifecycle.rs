@@ -3,10 +3,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CaseCommand, CaseCommandKind, CaseContext, CaseError, CaseEvent, CaseId, CaseOutcome,
-    CaseState, CaseStateKind, Resumable,
+    CaseState, CaseStateKind, LateAcceptance, Resumable,
 };
+
+/// The delivery limit of 行政许可法 art. 44, for cases stored before it was
+/// kept.
+const DELIVERY_DAYS: u32 = 10;
 use crate::catalog::{CaseKind, ItemCode};
-use crate::limit::{ClockReading, Deadline, LegalClock, SuspensionKind, Thresholds};
+use crate::limit::{ClockReading, Deadline, Delivery, Due, LegalClock, SuspensionKind, Thresholds};
 use crate::machine::Transition;
 
 /// The record of one accepted command: the state before and after, the
@@ -107,6 +111,14 @@ pub struct Case {
     delivered_at: Option<DateTime<FixedOffset>>,
     last_at: DateTime<FixedOffset>,
     events: u64,
+    /// The correction-notice window of its context at receipt, in working
+    /// days (行政许可法 art. 32).
+    acceptance_window: u32,
+    /// Whether it was accepted after that window.
+    accepted_late: bool,
+    /// The delivery limit of its item, in working days, set at the
+    /// decision (行政许可法 art. 44).
+    delivery_days: Option<u32>,
 }
 
 /// What an accepted command does, decided before anything changes.
@@ -120,6 +132,7 @@ enum Effect {
     StopClock,
     OnTheSpot,
     Deliver,
+    AcceptLate,
 }
 
 impl Case {
@@ -179,6 +192,9 @@ impl Case {
             delivered_at: None,
             last_at: event.at,
             events: 1,
+            acceptance_window: ctx.correction_notice_days(),
+            accepted_late: false,
+            delivery_days: None,
         };
         let transition =
             Transition::new(CaseStateKind::Received, kind, CaseStateKind::Received, event.at);
@@ -441,9 +457,18 @@ impl Case {
             (CaseCommand::SubmitCorrection, St::CorrectionRequested) => {
                 (St::Corrected, Effect::None)
             }
-            (CaseCommand::Accept, St::Received | St::Corrected) => {
-                (St::Accepted, Effect::StartClock(at))
+            (CaseCommand::Accept, St::Received) => {
+                // 行政许可法 art. 32: accepted after the correction-notice
+                // window, the application waited as a late notice would
+                // have made it wait (see LateAcceptance).
+                let received = cal.to_civil(&self.received_at).date();
+                if cal.working_days_between(received, today)? > ctx.correction_notice_days() {
+                    (St::Accepted, Effect::AcceptLate)
+                } else {
+                    (St::Accepted, Effect::StartClock(at))
+                }
             }
+            (CaseCommand::Accept, St::Corrected) => (St::Accepted, Effect::StartClock(at)),
             (
                 CaseCommand::RefuseToAccept { reason },
                 St::Received | St::CorrectionRequested | St::Corrected,
@@ -567,6 +592,17 @@ impl Case {
                 self.clock = Some(clock);
                 self.accepted_at = Some(start);
             }
+            Effect::AcceptLate => {
+                let start = match ctx.late_acceptance() {
+                    LateAcceptance::FromReceipt => self.received_at,
+                    LateAcceptance::FromAcceptance => at,
+                };
+                let clock = LegalClock::start(start, item.promised(), item.statutory())?;
+                clock.check_deadlines(cal)?;
+                self.clock = Some(clock);
+                self.accepted_at = Some(start);
+                self.accepted_late = true;
+            }
             Effect::DeemAccepted => {
                 let clock = LegalClock::start(self.received_at, item.promised(), item.statutory())?;
                 clock.check_deadlines(cal)?;
@@ -581,6 +617,7 @@ impl Case {
                 self.clock = Some(clock);
                 self.accepted_at = Some(at);
                 self.concluded_at = Some(at);
+                self.delivery_days = Some(item.delivery().amount());
             }
             Effect::Suspend(reason) => self.clock_mut()?.suspend(reason, at)?,
             Effect::Resume => self.clock_mut()?.resume(at)?,
@@ -589,6 +626,7 @@ impl Case {
                 self.clock_mut()?.stop(at)?;
                 if next.is_concluded() {
                     self.concluded_at = Some(at);
+                    self.delivery_days = Some(item.delivery().amount());
                 }
             }
             Effect::Deliver => self.delivered_at = Some(at),
@@ -652,10 +690,91 @@ impl Case {
         point: Option<&crate::calendar::Point>,
         thresholds: &Thresholds,
     ) -> Result<Option<ClockReading>, CaseError> {
-        match &self.clock {
-            Some(clock) => Ok(Some(clock.reading_at(cal, now, point, thresholds)?)),
-            None => Ok(None),
+        let Some(clock) = &self.clock else { return Ok(None) };
+        let mut reading = clock.reading_at(cal, now, point, thresholds)?;
+        if let Some(due) = self.delivery_due(cal)? {
+            reading.delivery = Some(Delivery::at(due, self.delivered_at, now));
         }
+        Ok(Some(reading))
+    }
+
+    /// When the issue and delivery (颁发、送达) of the decision are due: the
+    /// close of office hours of the item's delivery limit in working days
+    /// after the day of the decision, 10 by default (行政许可法 art. 44).
+    /// `None` until the case is decided, and for a case never decided. A
+    /// denial is served as a written decision (art. 38) in the same time.
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::Calendar`] when the due date falls outside the
+    /// calendar.
+    ///
+    /// # Example
+    ///
+    /// See [`Delivery`].
+    pub fn delivery_due(
+        &self,
+        cal: &crate::calendar::WorkCalendar,
+    ) -> Result<Option<Due>, CaseError> {
+        let (Some(at), Some(_)) = (self.concluded_at, self.state.decision()) else {
+            return Ok(None);
+        };
+        let days = self.delivery_days.unwrap_or(DELIVERY_DAYS);
+        let date = cal.add_working_days(cal.to_civil(&at).date(), days)?;
+        Ok(Some(Due { date, at: cal.office_close(date)?, provisional: cal.is_provisional(date) }))
+    }
+
+    /// When acceptance is due while the application waits at the window:
+    /// the close of the correction-notice window (5 working days by
+    /// default, 行政许可法 art. 32) after the day of receipt, or of the
+    /// corrections' submission. `None` in every other state.
+    ///
+    /// # Errors
+    ///
+    /// [`CaseError::Calendar`] when the due date falls outside the
+    /// calendar.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{Case, CaseCommand, CaseContext, CaseEvent, CaseId};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::machine::{Actor, ActorId, Role};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market")?).build()?;
+    /// let cal = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &cal);
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let receive = CaseEvent::new(Actor::new(ActorId::new("ent-1")?, Role::Applicant), at("2026-03-02T09:00:00+08:00"), CaseCommand::Receive);
+    /// let (case, _) = Case::receive(CaseId::new("C-1")?, &ctx, &receive)?;
+    /// assert_eq!(case.acceptance_due(&cal)?, Some(at("2026-03-10T00:00:00+08:00")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn acceptance_due(
+        &self,
+        cal: &crate::calendar::WorkCalendar,
+    ) -> Result<Option<DateTime<FixedOffset>>, CaseError> {
+        let from = match self.state {
+            CaseState::Received => self.received_at,
+            CaseState::Corrected => self.last_at,
+            _ => return Ok(None),
+        };
+        let date = cal.add_working_days(cal.to_civil(&from).date(), self.acceptance_window)?;
+        Ok(Some(cal.office_close(date)?))
+    }
+
+    /// Whether the application was accepted after the correction-notice
+    /// window (行政许可法 art. 32): by a late correction notice (deemed
+    /// accepted on receipt) or by a late acceptance (see
+    /// [`LateAcceptance`](super::LateAcceptance)).
+    ///
+    /// # Example
+    ///
+    /// See [`LateAcceptance`](super::LateAcceptance).
+    pub fn is_accepted_late(&self) -> bool {
+        self.accepted_late || self.deemed_accepted
     }
 
     /// The promised-versus-actual record of a decided case (`None` while it
@@ -677,7 +796,15 @@ impl Case {
             return Ok(None);
         };
         match (&self.clock, self.concluded_at) {
-            (Some(clock), Some(at)) => Ok(Some(CaseOutcome::new(clock, cal, decision, at)?)),
+            (Some(clock), Some(at)) => {
+                let mut outcome = CaseOutcome::new(clock, cal, decision, at)?;
+                outcome.accepted_late = self.is_accepted_late();
+                if let Some(due) = self.delivery_due(cal)? {
+                    outcome.delivery_due = Some(due);
+                    outcome.delivered_on_time = self.delivered_at.map(|d| d <= due.at);
+                }
+                Ok(Some(outcome))
+            }
             _ => Err(CaseError::InconsistentSnapshot { what: "a decided case without its clock" }),
         }
     }
@@ -704,6 +831,21 @@ struct RawCase {
     delivered_at: Option<DateTime<FixedOffset>>,
     last_event_at: DateTime<FixedOffset>,
     event_count: u64,
+    #[serde(default = "default_window", skip_serializing_if = "is_default_window")]
+    acceptance_window: u32,
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    accepted_late: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delivery_days: Option<u32>,
+}
+
+fn default_window() -> u32 {
+    super::CORRECTION_NOTICE_DAYS
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_default_window(days: &u32) -> bool {
+    *days == super::CORRECTION_NOTICE_DAYS
 }
 
 impl TryFrom<RawCase> for Case {
@@ -765,6 +907,12 @@ impl TryFrom<RawCase> for Case {
         if raw.event_count == 0 {
             return bad("a case has at least its receipt as an event");
         }
+        if raw.accepted_late && raw.accepted_at.is_none() {
+            return bad("accepted late but never accepted");
+        }
+        if raw.delivery_days.is_some() && raw.concluded_at.is_none() {
+            return bad("a delivery limit on a case never decided");
+        }
         Ok(Case {
             id: raw.id,
             item: raw.item,
@@ -777,6 +925,9 @@ impl TryFrom<RawCase> for Case {
             delivered_at: raw.delivered_at,
             last_at: raw.last_event_at,
             events: raw.event_count,
+            acceptance_window: raw.acceptance_window,
+            accepted_late: raw.accepted_late,
+            delivery_days: raw.delivery_days,
         })
     }
 }
@@ -795,6 +946,9 @@ impl From<Case> for RawCase {
             delivered_at: c.delivered_at,
             last_event_at: c.last_at,
             event_count: c.events,
+            acceptance_window: c.acceptance_window,
+            accepted_late: c.accepted_late,
+            delivery_days: c.delivery_days,
         }
     }
 }

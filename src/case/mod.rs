@@ -94,5 +94,7 @@ pub use command::{CaseCommand, CaseCommandKind, CaseEvent, CaseId};
 pub use error::CaseError;
 pub use lifecycle::{Case, CaseTransition};
 pub use outcome::CaseOutcome;
-pub use rules::{default_policy, transition_table, CaseContext, CORRECTION_NOTICE_DAYS};
+pub use rules::{
+    default_policy, transition_table, CaseContext, LateAcceptance, CORRECTION_NOTICE_DAYS,
+};
 pub use state::{CaseState, CaseStateKind, Decision, Resumable};

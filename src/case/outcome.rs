@@ -77,6 +77,19 @@ pub struct CaseOutcome {
     /// when false.
     #[serde(default, skip_serializing_if = "crate::limit::is_false")]
     pub provisional: bool,
+    /// Whether the application was accepted after the correction-notice
+    /// window (行政许可法 art. 32): see
+    /// [`Case::is_accepted_late`](super::Case::is_accepted_late). Left out of
+    /// JSON when false.
+    #[serde(default, skip_serializing_if = "crate::limit::is_false")]
+    pub accepted_late: bool,
+    /// When the issue and delivery of the decision are due (行政许可法
+    /// art. 44).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_due: Option<Due>,
+    /// Whether it was delivered by then; `None` while undelivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_on_time: Option<bool>,
 }
 
 impl CaseOutcome {
@@ -106,6 +119,9 @@ impl CaseOutcome {
                 u32::try_from(-reading.remaining_promised_days.min(0)).unwrap_or(u32::MAX).max(1)
             },
             provisional: reading.provisional,
+            accepted_late: false,
+            delivery_due: None,
+            delivered_on_time: None,
         })
     }
 }

@@ -1,5 +1,7 @@
 use std::borrow::Cow;
 
+use serde::{Deserialize, Serialize};
+
 use super::{CaseCommandKind as C, CaseStateKind as S};
 use crate::calendar::WorkCalendar;
 use crate::catalog::ApprovalItem;
@@ -40,6 +42,41 @@ pub struct CaseContext<'a> {
     policy: Cow<'a, RolePolicy<C>>,
     correction_notice_days: u32,
     joint_extension_by: Role,
+    late_acceptance: LateAcceptance,
+}
+
+/// Where the legal clock of an application accepted after the
+/// correction-notice window starts (行政许可法 art. 32).
+///
+/// Art. 32 gives the agency five days (the window,
+/// [`CaseContext::with_correction_notice_days`]) to tell the applicant
+/// everything to correct, and counts an application whose notice comes late
+/// as accepted on the day the materials were received. A complete
+/// application left waiting past the window is the same delay without a
+/// notice, so by default ([`LateAcceptance::FromReceipt`]) its clock too
+/// counts from receipt: the applicant does not bear the time it sat at the
+/// window. [`LateAcceptance::FromAcceptance`] starts it at the acceptance
+/// instead, for a portal whose rules say so. Either way the case says it was
+/// accepted late ([`Case::is_accepted_late`](super::Case::is_accepted_late)).
+///
+/// # Example
+///
+/// ```
+/// use shenpi::case::LateAcceptance;
+///
+/// assert_eq!(LateAcceptance::default(), LateAcceptance::FromReceipt);
+/// assert_eq!(serde_json::to_string(&LateAcceptance::FromAcceptance)?, r#""from_acceptance""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LateAcceptance {
+    /// The clock counts from receipt, as for a late correction notice.
+    #[default]
+    FromReceipt,
+    /// The clock counts from the acceptance.
+    FromAcceptance,
 }
 
 impl<'a> CaseContext<'a> {
@@ -66,6 +103,7 @@ impl<'a> CaseContext<'a> {
             policy: Cow::Owned(default_policy()),
             correction_notice_days: CORRECTION_NOTICE_DAYS,
             joint_extension_by: Role::GovernmentHead,
+            late_acceptance: LateAcceptance::default(),
         }
     }
 
@@ -141,6 +179,37 @@ impl<'a> CaseContext<'a> {
     pub fn with_joint_extension_by(mut self, role: Role) -> CaseContext<'a> {
         self.joint_extension_by = role;
         self
+    }
+
+    /// The same context with the rule for an application accepted after the
+    /// correction-notice window: see [`LateAcceptance`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::WorkCalendar;
+    /// use shenpi::case::{CaseContext, LateAcceptance};
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("FOOD-001")?, "食品经营许可", DepartmentId::new("market")?).build()?;
+    /// let calendar = WorkCalendar::china();
+    /// let ctx = CaseContext::new(&item, &calendar).with_late_acceptance(LateAcceptance::FromAcceptance);
+    /// assert_eq!(ctx.late_acceptance(), LateAcceptance::FromAcceptance);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_late_acceptance(mut self, rule: LateAcceptance) -> CaseContext<'a> {
+        self.late_acceptance = rule;
+        self
+    }
+
+    /// The rule for an application accepted after the correction-notice
+    /// window: see [`LateAcceptance`].
+    ///
+    /// # Example
+    ///
+    /// See [`with_late_acceptance`](Self::with_late_acceptance).
+    pub fn late_acceptance(&self) -> LateAcceptance {
+        self.late_acceptance
     }
 
     /// The role that grants the extension of a joint case: see

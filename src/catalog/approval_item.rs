@@ -84,7 +84,12 @@ pub struct ApprovalItem {
     reference: Option<TimeLimit>,
     special_procedures: BTreeSet<SpecialProcedure>,
     extension: TimeLimit,
+    delivery: TimeLimit,
 }
+
+/// The delivery limit of 行政许可法 art. 44: the licence is issued and
+/// delivered within 10 working days of the decision.
+const DELIVERY: TimeLimit = TimeLimit::working_days(10);
 
 /// The serde form of an item: what the JSON holds, before the checks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -104,6 +109,8 @@ pub(super) struct RawItem {
     pub(super) special_procedures: BTreeSet<SpecialProcedure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) extension: Option<TimeLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) delivery: Option<TimeLimit>,
 }
 
 impl TryFrom<RawItem> for ApprovalItem {
@@ -121,6 +128,7 @@ impl TryFrom<RawItem> for ApprovalItem {
             reference,
             special_procedures,
             extension,
+            delivery,
         } = raw;
         if name.trim().is_empty() {
             return Err(CatalogError::EmptyName { code });
@@ -143,6 +151,10 @@ impl TryFrom<RawItem> for ApprovalItem {
         if extension.unit() != LimitUnit::WorkingDays {
             return Err(CatalogError::ExtensionNotWorkingDays { code, extension });
         }
+        let delivery = delivery.unwrap_or(DELIVERY);
+        if delivery.unit() != LimitUnit::WorkingDays {
+            return Err(CatalogError::DeliveryNotWorkingDays { code, delivery });
+        }
         Ok(ApprovalItem {
             code,
             name,
@@ -154,6 +166,7 @@ impl TryFrom<RawItem> for ApprovalItem {
             reference,
             special_procedures,
             extension,
+            delivery,
         })
     }
 }
@@ -171,6 +184,7 @@ impl From<ApprovalItem> for RawItem {
             reference: item.reference,
             special_procedures: item.special_procedures,
             extension: Some(item.extension),
+            delivery: (item.delivery != DELIVERY).then_some(item.delivery),
         }
     }
 }
@@ -231,6 +245,7 @@ impl ApprovalItem {
             reference: None,
             special_procedures: BTreeSet::new(),
             extension: None,
+            delivery: None,
         }
     }
 
@@ -267,6 +282,7 @@ impl ApprovalItem {
             reference: self.reference,
             special_procedures: self.special_procedures.clone(),
             extension: Some(self.extension),
+            delivery: Some(self.delivery),
         }
     }
 
@@ -471,6 +487,24 @@ impl ApprovalItem {
         self.extension
     }
 
+    /// The limit for issuing and delivering the licence after the decision
+    /// (颁发、送达), in working days: 10 unless the item says otherwise
+    /// (行政许可法 art. 44).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::limit::TimeLimit;
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("XK-0014")?, "施工许可", DepartmentId::new("住建局")?).build()?;
+    /// assert_eq!(item.delivery(), TimeLimit::working_days(10));
+    /// # Ok::<(), shenpi::catalog::CatalogError>(())
+    /// ```
+    pub fn delivery(&self) -> TimeLimit {
+        self.delivery
+    }
+
     /// The extension allowance as a number of working days, the unit it is
     /// always in.
     ///
@@ -573,6 +607,7 @@ pub struct ApprovalItemBuilder {
     reference: Option<TimeLimit>,
     special_procedures: BTreeSet<SpecialProcedure>,
     extension: Option<TimeLimit>,
+    delivery: Option<TimeLimit>,
 }
 
 impl ApprovalItemBuilder {
@@ -739,6 +774,32 @@ impl ApprovalItemBuilder {
         self
     }
 
+    /// Sets the limit for issuing and delivering the licence after the
+    /// decision (default: 10 working days, 行政许可法 art. 44). It must be in
+    /// working days.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    /// use shenpi::limit::TimeLimit;
+    ///
+    /// let item = ApprovalItem::builder(ItemCode::new("XK-0108")?, "某项许可", DepartmentId::new("某局")?)
+    ///     .delivery(TimeLimit::working_days(3))
+    ///     .build()?;
+    /// assert_eq!(item.delivery(), TimeLimit::working_days(3));
+    /// let err = ApprovalItem::builder(ItemCode::new("XK-0109")?, "某项许可", DepartmentId::new("某局")?)
+    ///     .delivery(TimeLimit::natural_days(10))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "item XK-0109: delivery limit 10 natural days must be in working days");
+    /// # Ok::<(), shenpi::catalog::CatalogError>(())
+    /// ```
+    pub fn delivery(mut self, delivery: TimeLimit) -> ApprovalItemBuilder {
+        self.delivery = Some(delivery);
+        self
+    }
+
     /// Checks the settings and builds the item.
     ///
     /// # Errors
@@ -787,6 +848,7 @@ impl ApprovalItemBuilder {
             reference: self.reference,
             special_procedures: self.special_procedures,
             extension: self.extension,
+            delivery: self.delivery,
         })
     }
 }

@@ -116,6 +116,15 @@ pub enum CatalogError {
         /// The extension allowance given.
         extension: TimeLimit,
     },
+    /// The delivery limit is not in working days.
+    #[error("item {code}: delivery limit {delivery} must be in working days")]
+    #[non_exhaustive]
+    DeliveryNotWorkingDays {
+        /// The item's code.
+        code: ItemCode,
+        /// The delivery limit given.
+        delivery: TimeLimit,
+    },
     /// Two items of a catalog have the same code.
     #[error("duplicate item code {code}")]
     #[non_exhaustive]
@@ -334,6 +343,8 @@ pub enum ItemField {
     SpecialProcedures,
     /// `extension`: the extension allowance.
     Extension,
+    /// `delivery`: the limit for issuing and delivering the decision.
+    Delivery,
 }
 
 impl ItemField {
@@ -344,10 +355,10 @@ impl ItemField {
     /// ```
     /// use shenpi::catalog::ItemField;
     ///
-    /// assert_eq!(ItemField::ALL.len(), 10);
+    /// assert_eq!(ItemField::ALL.len(), 11);
     /// assert_eq!(ItemField::ALL[0], ItemField::Code);
     /// ```
-    pub const ALL: [ItemField; 10] = [
+    pub const ALL: [ItemField; 11] = [
         ItemField::Code,
         ItemField::Name,
         ItemField::ItemType,
@@ -358,12 +369,13 @@ impl ItemField {
         ItemField::Reference,
         ItemField::SpecialProcedures,
         ItemField::Extension,
+        ItemField::Delivery,
     ];
 
     /// The fields as an error message lists them.
     const LIST: &'static str = "`code`, `name`, `item_type`, `department`, `case_kind`, \
                                 `statutory`, `promised`, `reference`, `special_procedures`, \
-                                `extension`";
+                                `extension`, `delivery`";
 
     /// The field's name in the JSON form.
     ///
@@ -386,6 +398,7 @@ impl ItemField {
             ItemField::Reference => "reference",
             ItemField::SpecialProcedures => "special_procedures",
             ItemField::Extension => "extension",
+            ItemField::Delivery => "delivery",
         }
     }
 

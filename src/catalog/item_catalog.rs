@@ -344,6 +344,7 @@ fn decode_item(item: Loose) -> Result<ApprovalItem, CatalogError> {
         reference: fields.optional(ItemField::Reference)?.flatten(),
         special_procedures: fields.optional(ItemField::SpecialProcedures)?.unwrap_or_default(),
         extension: fields.optional(ItemField::Extension)?.flatten(),
+        delivery: fields.optional(ItemField::Delivery)?.flatten(),
     };
     ApprovalItem::try_from(raw)
 }

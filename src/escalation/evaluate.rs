@@ -37,6 +37,14 @@ pub struct Observation {
     pub feedback_due: Option<DateTime<FixedOffset>>,
     /// The deadline of an open supervision order (督办), if any.
     pub order_due: Option<DateTime<FixedOffset>>,
+    /// When the decision's issue and delivery are due, while it is owed
+    /// (行政许可法 art. 44).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_due: Option<DateTime<FixedOffset>>,
+    /// When acceptance is due, while the application waits at the window
+    /// (行政许可法 art. 32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_due: Option<DateTime<FixedOffset>>,
 }
 
 impl Observation {
@@ -64,6 +72,8 @@ impl Observation {
             visits: 0,
             feedback_due: None,
             order_due: None,
+            delivery_due: None,
+            acceptance_due: None,
         }
     }
 }
@@ -400,6 +410,22 @@ fn fire_at(
             }
         },
         Trigger::OrderIgnored => obs.order_due.map(just_after),
+        Trigger::DeliveryLate { days } => match obs.delivery_due {
+            None => None,
+            Some(due) if days == 0 => Some(just_after(due)),
+            Some(due) => {
+                let day = cal.to_civil(&due).date();
+                Some(start_of(cal.add_working_days(day, days)?)?)
+            }
+        },
+        Trigger::AcceptanceLate { days } => match obs.acceptance_due {
+            None => None,
+            Some(due) if days == 0 => Some(just_after(due)),
+            Some(due) => {
+                let day = cal.to_civil(&due).date();
+                Some(start_of(cal.add_working_days(day, days)?)?)
+            }
+        },
     })
 }
 
@@ -618,6 +644,21 @@ impl<'a> Probe<'a> {
         k < self.cal.working_day_count()
     }
 
+    /// Whether a deadline `due` may be missed by `days` working days by
+    /// `now` (0: just after it).
+    #[inline]
+    fn missed(&mut self, due: Option<DateTime<FixedOffset>>, days: u32) -> bool {
+        match due {
+            None => false,
+            Some(due) if days == 0 => due < self.now,
+            Some(due) => {
+                let day = self.cal.to_civil(&due).date();
+                let rank = self.date_rank(day);
+                self.started_after(day, days, rank).unwrap_or(true)
+            }
+        }
+    }
+
     /// Whether the trigger may be met by `now`; false only when it is
     /// surely not and working out its instant would not fail.
     #[inline]
@@ -673,16 +714,10 @@ impl<'a> Probe<'a> {
                 self.started_after(entered, days, rank).unwrap_or(true)
             }
             Trigger::VisitsAtLeast { visits } => obs.visits >= visits,
-            Trigger::NoFeedback { days } => match obs.feedback_due {
-                None => false,
-                Some(due) if days == 0 => due < self.now,
-                Some(due) => {
-                    let day = self.cal.to_civil(&due).date();
-                    let rank = self.date_rank(day);
-                    self.started_after(day, days, rank).unwrap_or(true)
-                }
-            },
+            Trigger::NoFeedback { days } => self.missed(obs.feedback_due, days),
             Trigger::OrderIgnored => obs.order_due.is_some_and(|due| due < self.now),
+            Trigger::DeliveryLate { days } => self.missed(obs.delivery_due, days),
+            Trigger::AcceptanceLate { days } => self.missed(obs.acceptance_due, days),
         }
     }
 }

@@ -141,6 +141,19 @@ pub enum Trigger {
     },
     /// A supervision order (督办) was ignored past its own deadline.
     OrderIgnored,
+    /// A decision still not issued and delivered `days` working days after
+    /// its delivery deadline (行政许可法 art. 44; 0: just after it).
+    DeliveryLate {
+        /// Working days past the delivery deadline.
+        days: u32,
+    },
+    /// An application still not accepted (nor refused, nor sent back for
+    /// correction) `days` working days after the correction-notice window
+    /// closed (行政许可法 art. 32; 0: just after it).
+    AcceptanceLate {
+        /// Working days past the window.
+        days: u32,
+    },
 }
 
 /// The kinds of subject a rule watches.
@@ -553,9 +566,12 @@ impl Default for EscalationPolicy {
     /// department head; referral to the joint meeting three working days
     /// late; public criticism five working days after the reminder; a red
     /// card when the statutory deadline passes or a supervision order is
-    /// ignored; a supervision order after three visits; and, for tickets, a
-    /// reminder when feedback is late and a supervision order five working
-    /// days later.
+    /// ignored; a supervision order after three visits; for cases, a
+    /// reminder to the department head when an application is not accepted
+    /// by the close of the correction-notice window (行政许可法 art. 32) and
+    /// when a decision is not issued and delivered in time (art. 44); and,
+    /// for tickets, a reminder when feedback is late and a supervision order
+    /// five working days later.
     fn default() -> Self {
         use Action::*;
         use Deadline::{Promised, Statutory};
@@ -568,6 +584,7 @@ impl Default for EscalationPolicy {
             subjects: SubjectSet::ALL,
         };
         let tickets: SubjectSet = [SubjectKind::Ticket].into_iter().collect();
+        let cases: SubjectSet = [SubjectKind::Case].into_iter().collect();
         let rules = vec![
             rule(
                 "prompt",
@@ -624,6 +641,19 @@ impl Default for EscalationPolicy {
                 SpecialTeam,
                 SupervisionOrder,
             ),
+            Rule {
+                subjects: cases,
+                ..rule(
+                    "acceptance-late",
+                    Trigger::AcceptanceLate { days: 0 },
+                    DepartmentHead,
+                    Reminder,
+                )
+            },
+            Rule {
+                subjects: cases,
+                ..rule("delivery-late", Trigger::DeliveryLate { days: 0 }, DepartmentHead, Reminder)
+            },
             Rule {
                 subjects: tickets,
                 ..rule("feedback-late", Trigger::NoFeedback { days: 0 }, SpecialTeam, Reminder)

@@ -41,35 +41,57 @@ impl Supervised for LegalClock {
     }
 }
 
-/// A case is watched through its legal clock. Its state is taken as entered
-/// at its latest event; visits are not counted for cases.
+/// A case is watched through its legal clock while it is undecided, and by
+/// its acceptance deadline while it waits at the window (行政许可法 art. 32);
+/// once decided it is settled, watched only by its delivery deadline until
+/// the decision is delivered (art. 44). Its state is taken as entered at its
+/// latest event; visits are not counted for cases.
 ///
 /// # Example
 ///
 /// See the crate's `key_project_board` example.
+/// A case as escalation sees it, given its clock read at `now`: a decided
+/// case is settled (no clock rules) and open only while its decision is
+/// owed to the applicant; an undecided one is watched by its clock and,
+/// while it waits at the window, by its acceptance deadline.
+fn case_observation(
+    case: &Case,
+    cal: &WorkCalendar,
+    reading: impl FnOnce() -> Result<Option<crate::limit::ClockReading>, crate::case::CaseError>,
+) -> Result<Observation, EscalationError> {
+    let mut obs = Observation::new(SubjectKind::Case, case.last_event_at());
+    if case.state().is_concluded() {
+        if matches!(case.state(), crate::case::CaseState::Concluded { .. }) {
+            obs.delivery_due = case.delivery_due(cal)?.map(|due| due.at);
+        }
+        obs.open = obs.delivery_due.is_some();
+    } else {
+        obs.open = case.state().is_open();
+        obs.clock = reading()?;
+        obs.acceptance_due = case.acceptance_due(cal)?;
+    }
+    Ok(obs)
+}
+
 impl Supervised for Case {
     fn observe(
         &self,
         cal: &WorkCalendar,
         now: DateTime<FixedOffset>,
     ) -> Result<Observation, EscalationError> {
-        let mut obs = Observation::new(SubjectKind::Case, self.last_event_at());
-        obs.open = self.state().is_open();
-        obs.clock = self.reading(cal, now, &Thresholds::default())?;
-        Ok(obs)
+        case_observation(self, cal, || self.reading(cal, now, &Thresholds::default()))
     }
 
     #[inline]
     fn observe_in(&self, sweep: &Sweep<'_>) -> Result<Observation, EscalationError> {
-        let mut obs = Observation::new(SubjectKind::Case, self.last_event_at());
-        obs.open = self.state().is_open();
-        obs.clock = self.reading_at(
-            sweep.calendar(),
-            sweep.now(),
-            Some(sweep.point()),
-            &Thresholds::default(),
-        )?;
-        Ok(obs)
+        case_observation(self, sweep.calendar(), || {
+            self.reading_at(
+                sweep.calendar(),
+                sweep.now(),
+                Some(sweep.point()),
+                &Thresholds::default(),
+            )
+        })
     }
 }
 

@@ -231,6 +231,8 @@ struct ItemForm {
     special_procedures: BTreeSet<SpecialProcedure>,
     #[serde(default)]
     extension: Option<TimeLimit>,
+    #[serde(default)]
+    delivery: Option<TimeLimit>,
 }
 
 fn item(value: &Value, message: &str) -> Option<Path> {
@@ -249,6 +251,9 @@ fn item(value: &Value, message: &str) -> Option<Path> {
     if let Some(extension) = form.extension {
         builder = builder.extension(extension);
     }
+    if let Some(delivery) = form.delivery {
+        builder = builder.delivery(delivery);
+    }
     let err = builder.build().err()?;
     if err.to_string() != message {
         return None;
@@ -261,6 +266,7 @@ fn item(value: &Value, message: &str) -> Option<Path> {
         }
         CatalogError::UnitMismatch { field, .. } => path.field(field.as_str()).field("unit"),
         CatalogError::ExtensionNotWorkingDays { .. } => path.field("extension").field("unit"),
+        CatalogError::DeliveryNotWorkingDays { .. } => path.field("delivery").field("unit"),
         _ => return None,
     })
 }

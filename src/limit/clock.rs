@@ -298,6 +298,12 @@ pub struct ClockReading {
     /// JSON when false.
     #[serde(default, skip_serializing_if = "crate::limit::is_false")]
     pub provisional: bool,
+    /// For a decided case, where the issue and delivery of its decision
+    /// stand (行政许可法 art. 44), as [`Case::reading`](crate::case::Case::reading)
+    /// fills it in; a clock alone never sets it. Left out of JSON when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<super::Delivery>,
 }
 
 /// The legal clock of one matter: started at acceptance, with a promised and
@@ -1311,6 +1317,7 @@ impl LegalClock {
             provisional: statutory_due.provisional
                 || promised_due.provisional
                 || cal.is_provisional_index(today),
+            delivery: None,
         })
     }
 }

@@ -11,11 +11,13 @@
 //! extensions add working days.
 
 mod clock;
+mod delivery;
 mod error;
 mod thresholds;
 mod time_limit;
 
 pub use clock::{ClockReading, ClockStatus, Deadline, Due, Extension, LegalClock, Suspension};
+pub use delivery::{Delivery, DeliveryStatus};
 pub use error::LimitError;
 pub use thresholds::Thresholds;
 pub use time_limit::{LimitUnit, SpecialProcedure, SuspensionKind, TimeLimit};

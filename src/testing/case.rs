@@ -13,7 +13,7 @@ use super::{interesting_nows, Expect, History, Illegal, KitError, Law, Machine, 
 use crate::calendar::WorkCalendar;
 use crate::case::{
     default_policy, transition_table, Case, CaseCommand, CaseCommandKind as K, CaseContext,
-    CaseEvent, CaseId, CaseStateKind, Decision, CORRECTION_NOTICE_DAYS,
+    CaseEvent, CaseId, CaseStateKind, Decision, LateAcceptance, CORRECTION_NOTICE_DAYS,
 };
 use crate::catalog::{ApprovalItem, CaseKind};
 use crate::limit::{Deadline, LegalClock, SpecialProcedure, SuspensionKind, Thresholds};
@@ -265,11 +265,29 @@ impl Player<'_> {
         let decision = || weighted(&DECISIONS, data).unwrap_or(Decision::Approved);
         Some(match kind {
             K::Receive => return None,
-            K::RequestCorrection => CaseCommand::RequestCorrection {
-                missing: (0..=data % 3).map(|i| text(data / 3 + i)).collect(),
-            },
+            K::RequestCorrection => {
+                // A late notice deems the application accepted on receipt
+                // (art. 32), so its deadlines must fit the calendar.
+                if self.late(case, at) && !self.fits(case.received_at()) {
+                    return None;
+                }
+                CaseCommand::RequestCorrection {
+                    missing: (0..=data % 3).map(|i| text(data / 3 + i)).collect(),
+                }
+            }
             K::SubmitCorrection => CaseCommand::SubmitCorrection,
-            K::Accept => CaseCommand::Accept,
+            K::Accept => {
+                // Accepted late from receipt, the clock counts from receipt
+                // (LateAcceptance's default); either way the deadlines must
+                // fall in the calendar's published years.
+                let from_receipt = case.state().kind() == CaseStateKind::Received
+                    && self.late(case, at)
+                    && self.defs.context().late_acceptance() == LateAcceptance::FromReceipt;
+                if !self.fits(if from_receipt { case.received_at() } else { at }) {
+                    return None;
+                }
+                CaseCommand::Accept
+            }
             K::RefuseToAccept => CaseCommand::RefuseToAccept { reason: text(data) },
             K::StartHandling => CaseCommand::StartHandling,
             K::Suspend => {
@@ -298,7 +316,7 @@ impl Player<'_> {
             K::Conclude => CaseCommand::Conclude { decision: decision() },
             K::ConcludeOnTheSpot => {
                 let same_day = cal.to_civil(&at).date() == cal.to_civil(&case.received_at()).date();
-                if item.case_kind() != CaseKind::Instant || !same_day {
+                if item.case_kind() != CaseKind::Instant || !same_day || !self.fits(at) {
                     return None;
                 }
                 CaseCommand::ConcludeOnTheSpot { decision: decision() }
@@ -339,6 +357,24 @@ impl Player<'_> {
         let role = self.role_for(kind, seed.role)?;
         let command = self.legal(case, kind, at, seed.data)?;
         Some(CaseEvent::new(actor(role), at, command))
+    }
+
+    /// Whether `at` is past the correction-notice window after receipt.
+    fn late(&self, case: &Case, at: Instant) -> bool {
+        let cal = &self.defs.calendar;
+        let received = cal.to_civil(&case.received_at()).date();
+        cal.working_days_between(received, cal.to_civil(&at).date())
+            .is_ok_and(|days| days > self.defs.correction_notice_days)
+    }
+
+    /// Whether a clock started at `start` has deadlines the calendar can
+    /// give: an acceptance whose deadline falls past the published years is
+    /// refused (issue 12's refuse policy).
+    fn fits(&self, start: Instant) -> bool {
+        let item = &self.defs.item;
+        LegalClock::start(start, item.promised(), item.statutory())
+            .and_then(|clock| clock.check_deadlines(&self.defs.calendar))
+            .is_ok()
     }
 
     /// A role that may issue `kind`: one the policy allows, and for the

@@ -510,9 +510,7 @@ fn golden_json_case_and_history() {
     assert_eq!(serde_json::to_string_pretty(&history).unwrap(), history_json.trim_end());
     let decoded: Vec<CaseEvent> = serde_json::from_str(&history_json).unwrap();
     assert_eq!(decoded, history);
-    let case_json = std::fs::read_to_string(format!("{dir}/case.json")).unwrap();
-    assert_eq!(serde_json::to_string_pretty(&case).unwrap(), case_json.trim_end());
-    assert_eq!(serde_json::from_str::<Case>(&case_json).unwrap(), case);
+    crate::golden::assert_golden("case.json", &case);
     // The promised-versus-actual record of the decided case.
     let outcome = case.outcome(&calendar).unwrap().unwrap();
     crate::golden::assert_golden("case_outcome.json", &outcome);
@@ -676,11 +674,15 @@ fn a_finished_case_reads_how_it_ended() {
     {
         assert_eq!(status(&on_time, now), ClockStatus::StoppedOnTime, "{now}");
     }
+    // Settled: no clock rule fires again, only the delivery reminder
+    // (行政许可法 art. 44) while the decision is not delivered.
     let now = at("2026-05-01T09:00:00+08:00");
     let obs = on_time.observe(&cal, now).unwrap();
+    assert!(obs.clock.is_none());
     let notices =
         EscalationPolicy::default().evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap();
-    assert!(notices.is_empty(), "{notices:?}");
+    let ids: Vec<&str> = notices.iter().map(|n| n.rule.as_str()).collect();
+    assert_eq!(ids, ["delivery-late"]);
     // Late against the promise (due 9 March), within the law (30 March).
     assert_eq!(
         status(&decided("2026-03-12T10:00:00+08:00"), "2026-04-01T09:00:00+08:00"),
@@ -692,4 +694,127 @@ fn a_finished_case_reads_how_it_ended() {
         ClockStatus::StoppedPastStatutory
     );
     assert_eq!(serde_json::to_string(&ClockStatus::StoppedLate).unwrap(), r#""stopped_late""#);
+}
+
+/// 行政许可法 art. 32: a complete application left at the window past the
+/// 5-working-day window. Received Monday 2 March 2026, accepted Tuesday
+/// 10 March (6 working days later): by default the clock counts from
+/// receipt, as a late correction notice would; a portal may count from the
+/// acceptance instead. Either way the case and its outcome say it was
+/// accepted late.
+#[test]
+fn art32_a_late_acceptance_counts_from_receipt_by_default() {
+    use shenpi::case::LateAcceptance;
+    let item = licence("XK-32", 5, 20);
+    let cal = WorkCalendar::china();
+    let play = |ctx: &CaseContext<'_>, accept: &str| {
+        let mut case = open(ctx, "2026-03-02T09:00:00+08:00");
+        case.apply(ctx, &ev(Role::WindowClerk, accept, CaseCommand::Accept)).unwrap();
+        case
+    };
+    let ctx = CaseContext::new(&item, &cal);
+    // On the fifth working day it is on time.
+    let in_time = play(&ctx, "2026-03-09T16:00:00+08:00");
+    assert!(!in_time.is_accepted_late());
+    assert_eq!(in_time.accepted_at(), Some(at("2026-03-09T16:00:00+08:00")));
+    let late = play(&ctx, "2026-03-10T09:00:00+08:00");
+    assert!(late.is_accepted_late());
+    assert_eq!(late.accepted_at(), Some(at("2026-03-02T09:00:00+08:00")));
+    let r = late.reading(&cal, at("2026-03-10T10:00:00+08:00"), &Thresholds::default()).unwrap();
+    assert_eq!(r.unwrap().promised_due.date, d(2026, 3, 9), "5 working days from receipt");
+    let ctx_click =
+        CaseContext::new(&item, &cal).with_late_acceptance(LateAcceptance::FromAcceptance);
+    let counted = play(&ctx_click, "2026-03-10T09:00:00+08:00");
+    assert!(counted.is_accepted_late());
+    assert_eq!(counted.accepted_at(), Some(at("2026-03-10T09:00:00+08:00")));
+    // The outcome keeps the flag, and the stored case too.
+    let mut decided = late.clone();
+    decided
+        .apply(&ctx, &ev(Role::Reviewer, "2026-03-11T09:00:00+08:00", CaseCommand::StartHandling))
+        .unwrap();
+    decided
+        .apply(
+            &ctx,
+            &ev(
+                Role::Reviewer,
+                "2026-03-12T09:00:00+08:00",
+                CaseCommand::Conclude { decision: Decision::Approved },
+            ),
+        )
+        .unwrap();
+    assert!(decided.outcome(&cal).unwrap().unwrap().accepted_late);
+    let json = serde_json::to_value(&decided).unwrap();
+    assert_eq!(json["accepted_late"], true);
+    assert_eq!(serde_json::from_value::<Case>(json).unwrap(), decided);
+}
+
+/// 行政许可法 art. 44: the licence is issued and delivered within 10 working
+/// days of the decision (or the item's own limit). Decided on Wednesday
+/// 4 March 2026, delivery is due on Wednesday 18 March.
+#[test]
+fn art44_delivery_is_due_ten_working_days_after_the_decision() {
+    use shenpi::limit::DeliveryStatus;
+    let cal = WorkCalendar::china();
+    let decide = |item: &ApprovalItem, deliver: Option<&str>| {
+        let ctx = CaseContext::new(item, &cal);
+        let mut case = open(&ctx, "2026-03-02T09:00:00+08:00");
+        for (role, when, command) in [
+            (Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+            (Role::Reviewer, "2026-03-02T10:00:00+08:00", CaseCommand::StartHandling),
+            (
+                Role::Reviewer,
+                "2026-03-04T10:00:00+08:00",
+                CaseCommand::Conclude { decision: Decision::Approved },
+            ),
+        ] {
+            case.apply(&ctx, &ev(role, when, command)).unwrap();
+        }
+        if let Some(when) = deliver {
+            case.apply(&ctx, &ev(Role::WindowClerk, when, CaseCommand::Deliver)).unwrap();
+        }
+        case
+    };
+    let item = licence("XK-44", 5, 20);
+    let status = |case: &Case, now: &str| {
+        let r = case.reading(&cal, at(now), &Thresholds::default()).unwrap().unwrap();
+        r.delivery.map(|d| (d.due.date, d.status))
+    };
+    let pending = decide(&item, None);
+    assert_eq!(pending.delivery_due(&cal).unwrap().unwrap().date, d(2026, 3, 18));
+    assert_eq!(
+        status(&pending, "2026-03-18T12:00:00+08:00"),
+        Some((d(2026, 3, 18), DeliveryStatus::Pending))
+    );
+    assert_eq!(
+        status(&pending, "2026-03-19T09:00:00+08:00"),
+        Some((d(2026, 3, 18), DeliveryStatus::Overdue))
+    );
+    let on_time = decide(&item, Some("2026-03-18T16:00:00+08:00"));
+    assert_eq!(
+        status(&on_time, "2026-04-01T09:00:00+08:00"),
+        Some((d(2026, 3, 18), DeliveryStatus::OnTime))
+    );
+    assert_eq!(on_time.outcome(&cal).unwrap().unwrap().delivered_on_time, Some(true));
+    let late = decide(&item, Some("2026-03-19T09:00:00+08:00"));
+    assert_eq!(
+        status(&late, "2026-04-01T09:00:00+08:00"),
+        Some((d(2026, 3, 18), DeliveryStatus::Late))
+    );
+    assert_eq!(late.outcome(&cal).unwrap().unwrap().delivered_on_time, Some(false));
+    // Before the decision there is nothing to deliver.
+    let ctx = CaseContext::new(&item, &cal);
+    let undecided = open(&ctx, "2026-03-02T09:00:00+08:00");
+    assert_eq!(undecided.delivery_due(&cal).unwrap(), None);
+    // An item with its own limit: 3 working days, due Monday 9 March.
+    let quick = ApprovalItem::builder(
+        ItemCode::new("XK-45").unwrap(),
+        "行政许可",
+        DepartmentId::new("county-bureau").unwrap(),
+    )
+    .statutory(TimeLimit::working_days(20))
+    .promised(TimeLimit::working_days(5))
+    .delivery(TimeLimit::working_days(3))
+    .build()
+    .unwrap();
+    assert_eq!(decide(&quick, None).delivery_due(&cal).unwrap().unwrap().date, d(2026, 3, 9));
 }

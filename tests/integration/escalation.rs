@@ -267,8 +267,12 @@ fn a_host_that_looks_late_gets_every_notice_at_once_in_ladder_order() {
     assert_eq!(next(&policy, &cal, &case, &log, now), Some(at("2026-03-17T00:00:00+08:00")));
 }
 
+/// A decided case is settled: its clock fires nothing more. Until its
+/// decision is delivered it is watched by the delivery deadline alone
+/// (行政许可法 art. 44: 10 working days from Friday 6 March, Friday 20 March),
+/// and once delivered not at all.
 #[test]
-fn a_decided_case_is_no_longer_watched() {
+fn a_decided_case_is_watched_only_until_delivered() {
     let cal = WorkCalendar::china();
     let item = licence(5, 20);
     let ctx = CaseContext::new(&item, &cal);
@@ -285,22 +289,40 @@ fn a_decided_case_is_no_longer_watched() {
         ),
     )
     .unwrap();
-    for now in
-        ["2026-03-06T10:00:00+08:00", "2026-03-10T09:00:00+08:00", "2026-04-30T09:00:00+08:00"]
-    {
+    for now in ["2026-03-06T10:00:00+08:00", "2026-03-10T09:00:00+08:00"] {
+        let obs = case.observe(&cal, at(now)).unwrap();
+        assert!(obs.open && obs.clock.is_none(), "settled, and owed");
+        assert_eq!(obs.delivery_due, Some(at("2026-03-21T00:00:00+08:00")));
+        assert_eq!(policy.evaluate(&obs, &log, &cal, at(now)).unwrap(), []);
+        assert_eq!(
+            policy.next_due(&obs, &log, &cal, at(now)).unwrap(),
+            Some(at("2026-03-21T00:00:01+08:00"))
+        );
+    }
+    // Undelivered past the deadline: a reminder to the department head.
+    let now = at("2026-03-23T09:00:00+08:00");
+    let obs = case.observe(&cal, now).unwrap();
+    let fired = policy.evaluate(&obs, &log, &cal, now).unwrap();
+    let ids: Vec<&str> = fired.iter().map(|n| n.rule.as_str()).collect();
+    assert_eq!(ids, ["delivery-late"]);
+    assert_eq!(fired[0].action, Action::Reminder);
+    // Delivered: nothing is watched any more, even with an empty log.
+    case.apply(&ctx, &ev(Role::WindowClerk, "2026-03-23T10:00:00+08:00", CaseCommand::Deliver))
+        .unwrap();
+    for now in ["2026-03-23T10:00:00+08:00", "2026-04-30T09:00:00+08:00"] {
         let obs = case.observe(&cal, at(now)).unwrap();
         assert!(!obs.open);
-        assert_eq!(policy.evaluate(&obs, &log, &cal, at(now)).unwrap(), []);
+        assert_eq!(policy.evaluate(&obs, &SupervisionLog::new(), &cal, at(now)).unwrap(), []);
         assert_eq!(policy.next_due(&obs, &log, &cal, at(now)).unwrap(), None);
     }
-    // Even with an empty log.
-    let now = at("2026-04-30T09:00:00+08:00");
-    let obs = case.observe(&cal, now).unwrap();
-    assert_eq!(policy.evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap(), []);
 }
 
+/// A case not yet accepted has no clock; it is watched by its acceptance
+/// deadline: the correction-notice window of 5 working days after receipt
+/// on Monday 2 March closes at the end of Monday 9 March (行政许可法
+/// art. 32), and a case still waiting then is reminded.
 #[test]
-fn a_case_not_yet_accepted_has_no_clock_and_fires_nothing() {
+fn a_case_not_yet_accepted_is_watched_by_its_acceptance_deadline() {
     let cal = WorkCalendar::china();
     let item = licence(5, 20);
     let ctx = CaseContext::new(&item, &cal);
@@ -317,8 +339,17 @@ fn a_case_not_yet_accepted_has_no_clock_and_fires_nothing() {
     assert!(obs.open && obs.clock.is_none());
     assert_eq!(obs.kind, SubjectKind::Case);
     assert_eq!(obs.state_since, at(when));
+    assert_eq!(obs.acceptance_due, Some(at("2026-03-10T00:00:00+08:00")));
     assert_eq!(policy.evaluate(&obs, &SupervisionLog::new(), &cal, now).unwrap(), []);
-    assert_eq!(policy.next_due(&obs, &SupervisionLog::new(), &cal, now).unwrap(), None);
+    assert_eq!(
+        policy.next_due(&obs, &SupervisionLog::new(), &cal, now).unwrap(),
+        Some(at("2026-03-10T00:00:01+08:00"))
+    );
+    let late = at("2026-03-10T09:00:00+08:00");
+    let obs = case.observe(&cal, late).unwrap();
+    let fired = policy.evaluate(&obs, &SupervisionLog::new(), &cal, late).unwrap();
+    let ids: Vec<&str> = fired.iter().map(|n| n.rule.as_str()).collect();
+    assert_eq!(ids, ["acceptance-late"]);
 }
 
 #[test]
@@ -976,20 +1007,10 @@ fn the_same_checks_apply_to_rules_built_in_code() {
     assert_eq!(check(vec![]).map(|_| ()), Ok(()));
 }
 
-fn golden(name: &str) -> String {
-    let path = format!("{}/tests/data/golden/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap()
-}
-
 #[test]
 fn the_default_policy_matches_its_golden_file() {
     let policy = EscalationPolicy::default();
-    let json = serde_json::to_string_pretty(&policy).unwrap();
-    let expected = golden("escalation_policy.json");
-    // Byte for byte, with the file's final newline.
-    assert_eq!(format!("{json}\n"), expected);
-    let back: EscalationPolicy = serde_json::from_str(&expected).unwrap();
-    assert_eq!(back, policy);
+    crate::golden::assert_golden("escalation_policy.json", &policy);
     // Meetings default when left out, and subjects default to all kinds.
     let short: EscalationPolicy = serde_json::from_str(
         r#"{"rules": [{"id": "late", "trigger": {"when": "overdue_by", "deadline": "promised", "days": 0}, "level": "department_head", "action": "yellow_card"}]}"#,

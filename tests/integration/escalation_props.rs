@@ -293,7 +293,8 @@ proptest! {
         }
     }
 
-    /// Law 5: a closed subject fires nothing, a decided case included.
+    /// Law 5: a closed subject fires nothing, a delivered case included; a
+    /// decided case is settled, watched only by its delivery.
     #[test]
     fn closed_subjects_fire_nothing(spec in case_spec(), decided in 0i64..30 * DAY, after in 0i64..30 * DAY) {
         let cal = china();
@@ -313,9 +314,18 @@ proptest! {
             case.apply(&ctx, &CaseEvent::new(actor.clone(), at, CaseCommand::Resume)).unwrap();
             case.apply(&ctx, &CaseEvent::new(actor, at, conclude)).unwrap();
         }
+        // Decided, the case is settled: no clock, and only the delivery of
+        // its decision is watched (行政许可法 art. 44).
+        let obs = case.observe(cal, now).unwrap();
+        prop_assert!(obs.clock.is_none() && obs.delivery_due.is_some());
+        prop_assert_eq!(&policy().sweep(cal, now).observe(&case).unwrap(), &obs);
+        let fired = policy().evaluate(&obs, &SupervisionLog::new(), cal, now).unwrap();
+        prop_assert!(fired.iter().all(|n| n.rule.as_str() == "delivery-late"), "{:?}", fired);
+        // Delivered, it is closed and fires nothing.
+        let clerk = Actor::new(ActorId::new("clerk").unwrap(), Role::WindowClerk);
+        case.apply(&ctx, &CaseEvent::new(clerk, at, CaseCommand::Deliver)).unwrap();
         let obs = case.observe(cal, now).unwrap();
         prop_assert!(!obs.open);
-        // A sweep reads the stopped clock as of its stop, as observing does.
         prop_assert_eq!(&policy().sweep(cal, now).observe(&case).unwrap(), &obs);
         prop_assert_eq!(policy().evaluate(&obs, &SupervisionLog::new(), cal, now).unwrap(), []);
         prop_assert_eq!(policy().next_due(&obs, &SupervisionLog::new(), cal, now).unwrap(), None);
@@ -711,8 +721,9 @@ proptest! {
         let now = started + TimeDelta::seconds(after);
         let step = shenpi::escalation::RunStep::new(&graph, &run, &id).with_case(&case);
         let step = step.observe(cal, now).unwrap().clock.unwrap();
-        let whole = case.observe(cal, now).unwrap().clock.unwrap();
-        let before = case.observe(cal, started).unwrap().clock.unwrap();
+        let th = shenpi::limit::Thresholds::default();
+        let whole = case.reading(cal, now, &th).unwrap().unwrap();
+        let before = case.reading(cal, started, &th).unwrap().unwrap();
         prop_assert_eq!(step.used_seconds, whole.used_seconds - before.used_seconds);
         prop_assert_eq!(step.suspended, whole.suspended);
         prop_assert_eq!(step.stopped, whole.stopped);
