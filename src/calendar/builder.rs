@@ -4,7 +4,7 @@ use std::ops::RangeInclusive;
 use chrono::{FixedOffset, NaiveDate, Weekday};
 
 use super::work_calendar::{china_standard_time, weekday_bit, Definition};
-use super::{CalendarError, OfficeHours, WorkCalendar};
+use super::{CalendarError, DayEnd, OfficeHours, WorkCalendar};
 
 /// Builds a [`WorkCalendar`] step by step; [`build`](Self::build) checks
 /// everything at once and tabulates the days.
@@ -270,6 +270,8 @@ impl WorkCalendarBuilder {
             utc_offset: self.utc_offset,
             published_through: last_year,
             arrangements: Default::default(),
+            agency_day_end: DayEnd::default(),
+            applicant_day_end: DayEnd::default(),
         }
         .build()
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::estimate::estimate;
 use super::work_calendar::{china_standard_time, weekday_bit, Definition};
-use super::{Arrangement, CalendarError, OfficeHours, Overlay, WorkCalendar};
+use super::{Arrangement, CalendarError, DayEnd, OfficeHours, Overlay, WorkCalendar};
 
 /// What a calendar answers for dates past its last published year.
 ///
@@ -269,6 +269,8 @@ impl WorkCalendar {
             utc_offset: china_standard_time(),
             published_through: last,
             arrangements: BTreeMap::new(),
+            agency_day_end: DayEnd::default(),
+            applicant_day_end: DayEnd::default(),
         };
         for a in years.into_values() {
             def.apply(&a);
@@ -605,6 +607,13 @@ impl WorkCalendar {
             h.int(i64::from(p.end().num_seconds_from_midnight()));
         }
         h.int(i64::from(def.utc_offset.local_minus_utc()));
+        // Left out at their defaults, so calendars that never set them keep
+        // the fingerprint they had.
+        for (party, end) in [def.agency_day_end, def.applicant_day_end].into_iter().enumerate() {
+            if end != DayEnd::default() {
+                h.int(100 + party as i64);
+            }
+        }
         for a in def.arrangements.values() {
             h.int(i64::from(a.year()));
             h.int(a.notices().len() as i64);

@@ -20,6 +20,7 @@
 //! | the last day to act, counted back from an end date | [`WorkCalendar::sub_natural_days`], [`WorkCalendar::sub_months`] |
 //! | working time between two instants | [`WorkCalendar::working_seconds_between`], [`WorkCalendar::working_days_fraction_between`] |
 //! | the close of office hours | [`WorkCalendar::office_close`] |
+//! | when a last day ends for the agency or the applicant | [`WorkCalendar::last_day_end`] |
 //! | is this date an estimate? | [`WorkCalendar::is_provisional`] |
 //!
 //! The edge of the data is handled as data too:
@@ -165,6 +166,89 @@ impl fmt::Display for Direction {
         f.write_str(match self {
             Direction::Forward => "after",
             Direction::Backward => "before",
+        })
+    }
+}
+
+/// When the last day of a period ends (Civil Code art. 203): "期间的最后一日
+/// 的截止时间为二十四时；有业务时间的，停止业务活动的时间为截止时间" (24:00, or the
+/// close of business where business hours apply).
+///
+/// A calendar keeps one for each [`Party`]. Both default to
+/// [`DayEnd::CloseOfBusiness`]: a service centre has business hours, its
+/// decisions and deliveries are made in them, and its windows receive
+/// filings only in them, so the second sentence of art. 203 applies to both;
+/// a supervision that cards a decision signed after the close of its last
+/// day keeps the promise as the public reads it. A portal whose online hall
+/// receives applicants' filings around the clock sets the applicant's to
+/// [`DayEnd::Midnight`]; one that reads the agency's internal acts as bound
+/// by the first sentence alone sets the agency's. With whole-day office hours
+/// (the national calendar's) the two are the same instant.
+///
+/// # Example
+///
+/// ```
+/// use shenpi::calendar::DayEnd;
+///
+/// assert_eq!(DayEnd::default(), DayEnd::CloseOfBusiness);
+/// assert_eq!(serde_json::to_string(&DayEnd::Midnight)?, r#""midnight""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayEnd {
+    /// At the close of the last office-hours period of the day (24:00 when
+    /// the whole day counts).
+    #[default]
+    CloseOfBusiness,
+    /// At 24:00.
+    Midnight,
+}
+
+impl DayEnd {
+    #[allow(clippy::trivially_copy_pass_by_ref)]
+    pub(crate) fn is_default(end: &DayEnd) -> bool {
+        *end == DayEnd::default()
+    }
+}
+
+impl fmt::Display for DayEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DayEnd::CloseOfBusiness => "close of business",
+            DayEnd::Midnight => "midnight",
+        })
+    }
+}
+
+/// Whose act a deadline is for: the agency's own (a decision, a delivery,
+/// feedback) or the applicant's (corrections, requests, a renewal).
+///
+/// # Example
+///
+/// ```
+/// use shenpi::calendar::Party;
+///
+/// assert_eq!(Party::Agency.to_string(), "agency");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The agency (行政机关).
+    Agency,
+    /// The applicant (申请人).
+    Applicant,
+}
+
+impl fmt::Display for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Party::Agency => "agency",
+            Party::Applicant => "applicant",
         })
     }
 }

@@ -11,7 +11,8 @@ use chrono::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Arrangement, CalendarError, Direction, OfficeHours, Overlay, Roll, WorkCalendarBuilder,
+    Arrangement, CalendarError, DayEnd, Direction, OfficeHours, Overlay, Party, Roll,
+    WorkCalendarBuilder,
 };
 
 /// An instant on a calendar's clock: its civil day as an index from the
@@ -127,6 +128,10 @@ pub(crate) struct Definition {
     /// The arrangements the published years were built from, by year: where
     /// the days came from (their notices), and what a correction replaces.
     pub(crate) arrangements: BTreeMap<i32, Arrangement>,
+    /// When the last day of a limit ends for the agency's own acts.
+    pub(crate) agency_day_end: DayEnd,
+    /// When the last day of a limit ends for the applicant's acts.
+    pub(crate) applicant_day_end: DayEnd,
 }
 
 /// The derived per-day tables behind every O(1) operation.
@@ -1183,6 +1188,92 @@ impl WorkCalendar {
         self.close_of_covered(date)
     }
 
+    /// The instant a limit whose last day is `date` ends for the acts of
+    /// `party` (Civil Code art. 203): 24:00, or the close of office hours
+    /// where business hours apply, as the calendar's
+    /// [`day_end`](Self::day_end) for that party says. The agency's
+    /// deadlines (decisions, delivery, feedback) end at the agency's.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`] when `date` is outside the covered
+    /// years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, NaiveTime};
+    /// use shenpi::calendar::{DayEnd, OfficeHours, OfficePeriod, Party, WorkCalendar};
+    ///
+    /// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let centre = WorkCalendar::china().with_office_hours(OfficeHours::new([
+    ///     OfficePeriod::new(t(8, 30), t(12, 0))?,
+    ///     OfficePeriod::new(t(14, 30), t(17, 30))?,
+    /// ])?);
+    /// let day = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    /// // By default both parties' last days end at the close of business.
+    /// assert_eq!(centre.last_day_end(day, Party::Agency)?.to_rfc3339(), "2026-03-03T17:30:00+08:00");
+    /// // An online hall that receives filings around the clock.
+    /// let online = centre.with_day_end(Party::Applicant, DayEnd::Midnight);
+    /// assert_eq!(online.last_day_end(day, Party::Applicant)?.to_rfc3339(), "2026-03-04T00:00:00+08:00");
+    /// assert_eq!(online.last_day_end(day, Party::Agency)?.to_rfc3339(), "2026-03-03T17:30:00+08:00");
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
+    /// ```
+    pub fn last_day_end(
+        &self,
+        date: NaiveDate,
+        party: Party,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        self.index(date)?;
+        self.end_of_covered(date, party)
+    }
+
+    /// When the last day of a limit ends for the acts of `party`: see
+    /// [`DayEnd`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::calendar::{DayEnd, Party, WorkCalendar};
+    ///
+    /// assert_eq!(WorkCalendar::china().day_end(Party::Agency), DayEnd::CloseOfBusiness);
+    /// ```
+    pub fn day_end(&self, party: Party) -> DayEnd {
+        match party {
+            Party::Agency => self.def.agency_day_end,
+            Party::Applicant => self.def.applicant_day_end,
+        }
+    }
+
+    /// The same days with another end of a last day for `party`; the day
+    /// tables are shared with `self`, so this is cheap.
+    ///
+    /// # Example
+    ///
+    /// See [`last_day_end`](Self::last_day_end).
+    pub fn with_day_end(&self, party: Party, end: DayEnd) -> WorkCalendar {
+        let mut def = Definition::clone(&self.def);
+        match party {
+            Party::Agency => def.agency_day_end = end,
+            Party::Applicant => def.applicant_day_end = end,
+        }
+        WorkCalendar { def: Arc::new(def), tables: Arc::clone(&self.tables) }
+    }
+
+    /// [`last_day_end`](Self::last_day_end) for a date known to be
+    /// covered.
+    #[inline]
+    pub(crate) fn end_of_covered(
+        &self,
+        date: NaiveDate,
+        party: Party,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        match self.day_end(party) {
+            DayEnd::CloseOfBusiness => self.close_of_covered(date),
+            DayEnd::Midnight => self.close_at(date, None),
+        }
+    }
+
     /// [`office_close`](Self::office_close) for a date known to be covered
     /// (one taken from the calendar's own tables).
     #[inline]
@@ -1190,10 +1281,20 @@ impl WorkCalendar {
         &self,
         date: NaiveDate,
     ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        self.close_at(date, self.def.office_hours.close())
+    }
+
+    /// The instant `close` on `date` (24:00 for `None`).
+    #[inline]
+    fn close_at(
+        &self,
+        date: NaiveDate,
+        close: Option<NaiveTime>,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
         // The close in UTC on the same UTC date, when it is: build the
         // instant directly.
         let offset = self.def.utc_offset;
-        let close_local = match self.def.office_hours.close() {
+        let close_local = match close {
             Some(close) => close.num_seconds_from_midnight() as i32,
             None => 86_400,
         };
@@ -1203,7 +1304,7 @@ impl WorkCalendar {
                 .ok_or_else(|| self.out_of_range(date))?;
             return Ok(DateTime::from_naive_utc_and_offset(date.and_time(time), offset));
         }
-        match self.def.office_hours.close() {
+        match close {
             Some(close) => self.local_instant(date, close),
             None => match date.succ_opt() {
                 Some(next) => self.local_instant(next, NaiveTime::MIN),
@@ -1441,6 +1542,12 @@ struct CalendarData {
     /// The arrangements the published years were built from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     arrangements: Vec<Arrangement>,
+    /// When the last day of a limit ends for the agency's acts.
+    #[serde(default, skip_serializing_if = "DayEnd::is_default")]
+    agency_day_end: DayEnd,
+    /// When the last day of a limit ends for the applicant's acts.
+    #[serde(default, skip_serializing_if = "DayEnd::is_default")]
+    applicant_day_end: DayEnd,
 }
 
 fn default_weekend() -> Vec<Weekday> {
@@ -1472,6 +1579,8 @@ impl TryFrom<CalendarData> for WorkCalendar {
             utc_offset: data.utc_offset,
             published_through: data.published_through.unwrap_or(data.last_year),
             arrangements: data.arrangements.into_iter().map(|a| (a.year(), a)).collect(),
+            agency_day_end: data.agency_day_end,
+            applicant_day_end: data.applicant_day_end,
         }
         .build()
     }
@@ -1491,6 +1600,8 @@ impl From<WorkCalendar> for CalendarData {
             published_through: (def.published_through != def.last_year)
                 .then_some(def.published_through),
             arrangements: def.arrangements.values().cloned().collect(),
+            agency_day_end: def.agency_day_end,
+            applicant_day_end: def.applicant_day_end,
         }
     }
 }

@@ -721,7 +721,8 @@ impl Case {
         };
         let days = self.delivery_days.unwrap_or(DELIVERY_DAYS);
         let date = cal.add_working_days(cal.to_civil(&at).date(), days)?;
-        Ok(Some(Due { date, at: cal.office_close(date)?, provisional: cal.is_provisional(date) }))
+        let at = cal.last_day_end(date, crate::calendar::Party::Agency)?;
+        Ok(Some(Due { date, at, provisional: cal.is_provisional(date) }))
     }
 
     /// When acceptance is due while the application waits at the window:
@@ -762,7 +763,7 @@ impl Case {
             _ => return Ok(None),
         };
         let date = cal.add_working_days(cal.to_civil(&from).date(), self.acceptance_window)?;
-        Ok(Some(cal.office_close(date)?))
+        Ok(Some(cal.last_day_end(date, crate::calendar::Party::Agency)?))
     }
 
     /// Whether the application was accepted after the correction-notice

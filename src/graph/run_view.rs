@@ -276,7 +276,7 @@ impl GraphRun {
                         StepStatus::NotNeeded { .. } => None,
                         StepStatus::InProgress { since, .. } => {
                             let due = cal.add_working_days(day(since), limit(i))?;
-                            if cal.office_close(due)? < now {
+                            if cal.last_day_end(due, crate::calendar::Party::Agency)? < now {
                                 overdue.push(graph.steps()[i].id().clone());
                             }
                             Some(due.max(today))

@@ -374,6 +374,12 @@ struct CalendarForm {
     #[serde(default)]
     #[allow(dead_code)] // read so that the form accepts it; checked by decoding
     arrangements: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)] // read so that the form accepts it; checked by decoding
+    agency_day_end: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)] // read so that the form accepts it; checked by decoding
+    applicant_day_end: Option<Value>,
 }
 
 fn weekend() -> Vec<Weekday> {

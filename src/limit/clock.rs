@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{LimitError, LimitUnit, SuspensionKind, Thresholds, TimeLimit};
-use crate::calendar::{CalendarError, Direction, Point, Roll, WorkCalendar};
+use crate::calendar::{CalendarError, Direction, Party, Point, Roll, WorkCalendar};
 
 /// One stop of the clock: from `start` until `end` (still running when
 /// `end` is `None`).
@@ -1061,7 +1061,7 @@ impl LegalClock {
                 Ok(Walked {
                     due: Due {
                         date,
-                        at: cal.close_of_covered(date)?,
+                        at: cal.end_of_covered(date, Party::Agency)?,
                         provisional: cal.is_provisional(date),
                     },
                     through: Some(through_start.saturating_add(n)),
@@ -1099,7 +1099,7 @@ impl LegalClock {
                 Ok(Walked {
                     due: Due {
                         date,
-                        at: cal.office_close(date)?,
+                        at: cal.last_day_end(date, Party::Agency)?,
                         provisional: cal.is_provisional(date),
                     },
                     through: None,

@@ -312,7 +312,7 @@ fn legal(
     let promised = |id: &StepId, since: Instant| -> Option<Instant> {
         let limit = graph.step(id)?.limit().amount();
         let day = cal.add_working_days(cal.to_civil(&since).date(), limit).ok()?;
-        cal.office_close(day).ok()
+        cal.last_day_end(day, crate::calendar::Party::Agency).ok()
     };
     let due = busy.iter().filter_map(|(id, since)| promised(id, *since)).min();
     let at = match defs.pace {

@@ -250,7 +250,7 @@ fn due_ok(cal: &WorkCalendar, start: Instant, days: u32) -> bool {
     let day = cal.to_civil(&start).date();
     let date =
         if days == 0 { cal.roll(day, Roll::Following) } else { cal.add_working_days(day, days) };
-    date.and_then(|d| cal.office_close(d)).is_ok()
+    date.and_then(|d| cal.last_day_end(d, crate::calendar::Party::Agency)).is_ok()
 }
 
 struct Player<'d> {

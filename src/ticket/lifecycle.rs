@@ -9,7 +9,7 @@ use super::{
     TicketClass, TicketCommand, TicketCommandKind, TicketContext, TicketError, TicketEvent,
     TicketId, TicketSource, TicketState, TicketStateKind,
 };
-use crate::calendar::{CalendarError, Direction, Roll, WorkCalendar};
+use crate::calendar::{CalendarError, Direction, Party, Roll, WorkCalendar};
 use crate::catalog::DepartmentId;
 use crate::machine::Transition;
 
@@ -145,15 +145,17 @@ pub struct Ticket {
 /// same-day ticket started after the office has closed is due at the close
 /// of the next working day, never before it started.
 fn due(cal: &WorkCalendar, start: Instant, days: u32) -> Result<Instant, TicketError> {
+    // Feedback is the agency's act: its last day ends at the agency's end.
+    let end = |date| cal.last_day_end(date, Party::Agency);
     let day = cal.to_civil(&start).date();
     if days > 0 {
-        return Ok(cal.office_close(cal.add_working_days(day, days)?)?);
+        return Ok(end(cal.add_working_days(day, days)?)?);
     }
-    let close = cal.office_close(cal.roll(day, Roll::Following)?)?;
+    let close = end(cal.roll(day, Roll::Following)?)?;
     if close >= start {
         return Ok(close);
     }
-    Ok(cal.office_close(cal.add_working_days(day, 1)?)?)
+    Ok(end(cal.add_working_days(day, 1)?)?)
 }
 
 /// A feedback deadline counted past the calendar's published years, as the

@@ -1407,3 +1407,51 @@ fn a_decision_after_the_close_on_the_due_day_is_a_day_late() {
     assert!(!outcome.on_time);
     assert_eq!(outcome.overdue_working_days, 1, "{outcome:?}");
 }
+
+/// Civil Code art. 203 as a setting: a centre that reads the agency's own
+/// acts as ending at 24:00 of the last day has the decision at 18:00 on the
+/// due day on time, and not overdue; the applicant's end is its own setting.
+#[test]
+fn art203_the_agency_day_end_is_a_setting() {
+    use shenpi::calendar::{DayEnd, Party};
+    let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let cal = china()
+        .with_office_hours(
+            shenpi::calendar::OfficeHours::new([
+                shenpi::calendar::OfficePeriod::new(t(8, 30), t(12, 0)).unwrap(),
+                shenpi::calendar::OfficePeriod::new(t(14, 30), t(17, 30)).unwrap(),
+            ])
+            .unwrap(),
+        )
+        .with_day_end(Party::Agency, DayEnd::Midnight);
+    assert_eq!(cal.day_end(Party::Applicant), DayEnd::CloseOfBusiness);
+    let item = example_item(TimeLimit::working_days(1), TimeLimit::working_days(7));
+    let ctx = CaseContext::new(&item, &cal);
+    let history: Vec<CaseEvent> = [
+        (Role::Applicant, "2026-03-02T09:00:00+08:00", CaseCommand::Receive),
+        (Role::WindowClerk, "2026-03-02T09:30:00+08:00", CaseCommand::Accept),
+        (
+            Role::Reviewer,
+            "2026-03-03T18:00:00+08:00",
+            CaseCommand::Conclude { decision: Decision::Approved },
+        ),
+    ]
+    .into_iter()
+    .map(|(role, at, command)| {
+        CaseEvent::new(actor(role), DateTime::parse_from_rfc3339(at).unwrap(), command)
+    })
+    .collect();
+    let case = Case::replay(case_id(), &ctx, &history).unwrap();
+    let outcome = case.outcome(&cal).unwrap().unwrap();
+    assert_eq!(outcome.promised_due.at.to_rfc3339(), "2026-03-04T00:00:00+08:00");
+    assert!(outcome.on_time);
+    assert_eq!(outcome.overdue_working_days, 0);
+    // The setting travels with the calendar's JSON, and changes its identity.
+    let json = serde_json::to_value(&cal).unwrap();
+    assert_eq!(json["agency_day_end"], "midnight");
+    assert!(json.get("applicant_day_end").is_none());
+    let back: WorkCalendar = serde_json::from_value(json).unwrap();
+    assert_eq!(back.day_end(Party::Agency), DayEnd::Midnight);
+    let plain = cal.with_day_end(Party::Agency, DayEnd::CloseOfBusiness);
+    assert_ne!(plain.fingerprint(), cal.fingerprint());
+}
