@@ -41,10 +41,11 @@ use super::{CaseKind, CatalogError, DepartmentId, ItemCode, ItemField, ItemType}
 /// ```
 ///
 /// `reference` may be left out (no reference), `special_procedures` too
-/// (none), and `extension` (the default of the case kind, see
-/// [`CaseKind::default_extension`]); every other field is required, and
-/// unknown fields are refused. Items are written with every field but a
-/// missing `reference`.
+/// (none), `extension` (the default of the case kind, see
+/// [`CaseKind::default_extension`]) and `delivery` (10 working days,
+/// 行政许可法 art. 44); every other field is required, and unknown fields are
+/// refused. Items are written with every field but a missing `reference`
+/// and a default `delivery`.
 ///
 /// # Example
 ///

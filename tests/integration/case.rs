@@ -514,6 +514,12 @@ fn golden_json_case_and_history() {
     // The promised-versus-actual record of the decided case.
     let outcome = case.outcome(&calendar).unwrap().unwrap();
     crate::golden::assert_golden("case_outcome.json", &outcome);
+    // Its reading after the decision: a final status, and the delivery.
+    let reading = case
+        .reading(&calendar, at("2026-04-20T09:00:00+08:00"), &Thresholds::default())
+        .unwrap()
+        .unwrap();
+    crate::golden::assert_golden("case_reading.json", &reading);
 }
 
 #[test]

@@ -1038,6 +1038,21 @@ fn elapsed_time_is_monotone(
         prop_assert!(r1.promised_due.at <= r2.promised_due.at, "promised due earlier {}", at);
         prop_assert!(r1.statutory_due.at <= r2.statutory_due.at, "statutory due earlier {}", at);
         prop_assert!(!r1.stopped || r2.stopped, "the clock restarted {}", at);
+        // A stopped clock's status is final, and says how it ended; a
+        // running one's never is.
+        for r in [r1, r2] {
+            prop_assert_eq!(r.status.is_final(), r.stopped, "final status {:?} {}", r.status, at);
+            if r.stopped {
+                let ended = if r.at <= r.promised_due.at {
+                    ClockStatus::StoppedOnTime
+                } else if r.at <= r.statutory_due.at {
+                    ClockStatus::StoppedLate
+                } else {
+                    ClockStatus::StoppedPastStatutory
+                };
+                prop_assert_eq!(r.status, ended);
+            }
+        }
         if m.steady(*now1, *now2) {
             prop_assert_eq!(r1.promised_due, r2.promised_due, "steady {}", at);
             prop_assert_eq!(r1.statutory_due, r2.statutory_due, "steady {}", at);
@@ -1109,6 +1124,18 @@ fn outcome_agrees(cal: &WorkCalendar, played: &Played) -> Law {
     prop_assert_eq!(o.actual_working_days, r.elapsed_working_days);
     prop_assert_eq!(o.actual_fraction, r.elapsed_fraction);
     prop_assert_eq!(o.extension_days, m.extension_days());
+    // 行政许可法 art. 44: delivery is due 10 working days after the day of
+    // the decision, at the agency's end of that day; on time when delivered
+    // by then.
+    let due = cal.add_working_days(day(cal, stop), 10).map_err(|e| fail(e.to_string()))?;
+    let delivery =
+        o.delivery_due.ok_or_else(|| fail("a decided case without a delivery".into()))?;
+    prop_assert_eq!(delivery.date, due);
+    prop_assert_eq!(
+        delivery.at,
+        cal.last_day_end(due, shenpi::calendar::Party::Agency).map_err(|e| fail(e.to_string()))?
+    );
+    prop_assert_eq!(o.delivered_on_time, case.delivered_at().map(|d| d <= delivery.at));
     Ok(())
 }
 

@@ -33,7 +33,7 @@ fn decode_invalid(file: &str) -> DecodeError {
 }
 
 /// Every invalid fixture with the path its error names.
-const PATHS: [(&str, &str); 51] = [
+const PATHS: [(&str, &str); 52] = [
     // A year's arrangement.
     ("arrangement_inverted_run.json", "off[0]"),
     ("arrangement_date_outside_year.json", "off[0]"),
@@ -60,6 +60,7 @@ const PATHS: [(&str, &str); 51] = [
     ("catalog_instant_not_same_day.json", "items[3].promised.amount"),
     ("catalog_promised_exceeds_statutory.json", "items[2].promised.amount"),
     ("catalog_unit_mismatch.json", "items[1].promised.unit"),
+    ("catalog_delivery_not_working_days.json", "items[1].delivery.unit"),
     // Escalation policies.
     ("escalation_unknown_field.json", "rules[0].severity"),
     ("escalation_unknown_level.json", "rules[0].level"),

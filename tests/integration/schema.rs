@@ -61,7 +61,7 @@ fn golden_list<T: JsonSchema>(file: &str) {
 #[test]
 fn every_golden_fixture_validates_against_its_schema() {
     // (fixture, check): every JSON file of tests/data/golden is listed.
-    let checks: [(&str, Check); 37] = [
+    let checks: [(&str, Check); 38] = [
         ("approval_item.json", golden::<ApprovalItem>),
         ("arrangement.json", golden::<shenpi::calendar::Arrangement>),
         ("battle_map.json", golden::<BattleMap>),
@@ -70,6 +70,7 @@ fn every_golden_fixture_validates_against_its_schema() {
         ("case.json", golden::<Case>),
         ("case_history.json", golden_list::<CaseEvent>),
         ("case_outcome.json", golden::<CaseOutcome>),
+        ("case_reading.json", golden::<ClockReading>),
         ("catalog.json", golden::<Catalog>),
         ("clock_reading.json", golden::<ClockReading>),
         ("deadline_moves.json", golden_list::<shenpi::escalation::DeadlineMove>),
