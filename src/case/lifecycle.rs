@@ -10,7 +10,9 @@ use super::{
 /// kept.
 const DELIVERY_DAYS: u32 = 10;
 use crate::catalog::{CaseKind, ItemCode};
-use crate::limit::{ClockReading, Deadline, Delivery, Due, LegalClock, SuspensionKind, Thresholds};
+use crate::limit::{
+    ClockReading, Deadline, Delivery, Due, LegalClock, LimitUnit, SuspensionKind, Thresholds,
+};
 use crate::machine::Transition;
 
 /// The record of one accepted command: the state before and after, the
@@ -461,8 +463,15 @@ impl Case {
                 // 行政许可法 art. 32: accepted after the correction-notice
                 // window, the application waited as a late notice would
                 // have made it wait (see LateAcceptance).
-                let received = cal.to_civil(&self.received_at).date();
-                if cal.working_days_between(received, today)? > ctx.correction_notice_days() {
+                // Fewer whole days since receipt than the window has working
+                // days cannot be late: most acceptances skip the count.
+                let window = ctx.correction_notice_days();
+                let whole_days = (at.timestamp() - self.received_at.timestamp()) / 86_400;
+                let late = whole_days >= i64::from(window) && {
+                    let received = cal.to_civil(&self.received_at).date();
+                    cal.working_days_between(received, today)? > window
+                };
+                if late {
                     (St::Accepted, Effect::AcceptLate)
                 } else {
                     (St::Accepted, Effect::StartClock(at))
@@ -528,9 +537,17 @@ impl Case {
                     .clock
                     .as_ref()
                     .ok_or(CaseError::InconsistentSnapshot { what: "no clock after acceptance" })?;
-                let due = clock.due(cal, Deadline::Statutory, at)?;
-                if today > due.date {
-                    return Err(CaseError::ExtensionAfterDeadline { at: today, due: due.date });
+                // A limit of n days (working or natural) or months lasts at
+                // least n whole days: an extension sooner cannot be late.
+                let statutory = clock.statutory();
+                let whole_days = (at.timestamp() - clock.started().timestamp()) / 86_400;
+                let surely_running = statutory.unit() != LimitUnit::WorkingHours
+                    && whole_days < i64::from(statutory.amount());
+                if !surely_running {
+                    let due = clock.due(cal, Deadline::Statutory, at)?;
+                    if today > due.date {
+                        return Err(CaseError::ExtensionAfterDeadline { at: today, due: due.date });
+                    }
                 }
                 let allowance = item.extension().amount();
                 let used = self.clock.as_ref().map_or(0, LegalClock::extension_days);
@@ -585,11 +602,16 @@ impl Case {
         match effect {
             Effect::None => {}
             Effect::StartClock(start) => {
-                let clock = LegalClock::start(start, item.promised(), item.statutory())?;
+                // The clock is built in place; a refusal below puts back the
+                // case's no clock, as it was before acceptance.
+                let clock =
+                    self.clock.insert(LegalClock::start(start, item.promised(), item.statutory())?);
                 // A deadline past the calendar's published years is refused
                 // here, at acceptance, not found when the clock is read.
-                clock.check_deadlines(cal)?;
-                self.clock = Some(clock);
+                if let Err(e) = clock.check_deadlines_on(cal, today) {
+                    self.clock = None;
+                    return Err(e.into());
+                }
                 self.accepted_at = Some(start);
             }
             Effect::AcceptLate => {
@@ -612,7 +634,7 @@ impl Case {
             }
             Effect::OnTheSpot => {
                 let mut clock = LegalClock::start(at, item.promised(), item.statutory())?;
-                clock.check_deadlines(cal)?;
+                clock.check_deadlines_on(cal, today)?;
                 clock.stop(at)?;
                 self.clock = Some(clock);
                 self.accepted_at = Some(at);

@@ -851,6 +851,29 @@ impl LegalClock {
         Ok(self.due_from(cal, limit, &counts)?.due)
     }
 
+    /// [`check_deadlines`](Self::check_deadlines) for a clock started on
+    /// the covered day `start_day` (the caller has it already).
+    #[inline]
+    pub(crate) fn check_deadlines_on(
+        &self,
+        cal: &WorkCalendar,
+        start_day: NaiveDate,
+    ) -> Result<(), LimitError> {
+        let limit = self.statutory;
+        if limit.unit() == LimitUnit::WorkingDays
+            && self.suspensions.is_empty()
+            && self.extensions.is_empty()
+        {
+            if let Ok(start) = cal.day_index(start_day) {
+                let needed = u64::from(cal.working_through(start)) + u64::from(limit.amount());
+                if needed <= cal.working_day_count() {
+                    return Ok(());
+                }
+            }
+        }
+        self.check_deadlines(cal)
+    }
+
     /// Checks that both deadlines can be worked out on `cal` as the clock
     /// starts: what a command that starts a clock (accepting a case) checks
     /// before it is recorded, so that a deadline falling in a year whose
@@ -882,8 +905,24 @@ impl LegalClock {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_deadlines(&self, cal: &WorkCalendar) -> Result<(), LimitError> {
-        for (deadline, limit) in
-            [(Deadline::Statutory, self.statutory), (Deadline::Promised, self.promised)]
+        // The promised limit is never longer than the statutory one and
+        // counts in the same unit, so its deadline is never later: checking
+        // the statutory deadline is enough.
+        let (deadline, limit) = (Deadline::Statutory, self.statutory);
+        // A clock just started on a working-day limit (as at acceptance)
+        // fits when the calendar has that many working days after its start
+        // day: a count on the tables, no dates built.
+        if limit.unit() == LimitUnit::WorkingDays
+            && self.suspensions.is_empty()
+            && self.extensions.is_empty()
+        {
+            if let Ok(start) = cal.start_index(&cal.moment(&self.started)) {
+                let needed = u64::from(cal.working_through(start)) + u64::from(limit.amount());
+                if needed <= cal.working_day_count() {
+                    return Ok(());
+                }
+            }
+        }
         {
             match self.due(cal, deadline, self.started) {
                 Ok(_) => {}
