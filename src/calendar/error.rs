@@ -187,6 +187,23 @@ pub enum CalendarError {
         /// The end of the period, not after `start`.
         end: NaiveTime,
     },
+    /// A calendar's UTC offset has seconds. RFC 3339 writes offsets in
+    /// whole minutes, so an instant written on such a clock would name
+    /// another instant when read back.
+    #[error("UTC offset {offset} is not a whole number of minutes")]
+    #[non_exhaustive]
+    OffsetNotWholeMinutes {
+        /// The offset given.
+        offset: chrono::FixedOffset,
+    },
+    /// An office-hours period starts or ends at a fraction of a second:
+    /// working time is counted in whole seconds.
+    #[error("office hours period time {time} is not a whole second")]
+    #[non_exhaustive]
+    OfficeHoursNotWholeSeconds {
+        /// The time with a fraction.
+        time: NaiveTime,
+    },
     /// Two office-hours periods overlap.
     #[error("office hours periods {first} and {second} overlap")]
     #[non_exhaustive]

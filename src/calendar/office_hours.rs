@@ -73,7 +73,9 @@ impl OfficePeriod {
     /// # Errors
     ///
     /// [`CalendarError::InvertedOfficeHours`] when `end` is not after
-    /// `start`.
+    /// `start`; [`CalendarError::OfficeHoursNotWholeSeconds`] when either
+    /// has a fraction of a second (working time is counted in whole
+    /// seconds, so every period lasts at least one).
     ///
     /// # Example
     ///
@@ -85,6 +87,9 @@ impl OfficePeriod {
     /// assert!(OfficePeriod::new(noon, noon).is_err());
     /// ```
     pub fn new(start: NaiveTime, end: NaiveTime) -> Result<OfficePeriod, CalendarError> {
+        if let Some(time) = [start, end].into_iter().find(|t| t.nanosecond() != 0) {
+            return Err(CalendarError::OfficeHoursNotWholeSeconds { time });
+        }
         if end <= start {
             return Err(CalendarError::InvertedOfficeHours { start, end });
         }
@@ -417,5 +422,22 @@ mod tests {
         let hours = OfficeHours::new([OfficePeriod::new(t(9, 0), t(17, 0)).unwrap()]).unwrap();
         assert_eq!(hours.seconds_before(t(7, 0)), 0);
         assert_eq!(hours.seconds_before(t(23, 0)), hours.day_seconds());
+    }
+
+    /// Issue 19, fault 1: a period shorter than a second counted 0 seconds
+    /// and made `add_working_seconds` divide by zero.
+    #[test]
+    fn a_fraction_of_a_second_is_refused() {
+        let nine = t(9, 0);
+        let just_after = NaiveTime::from_hms_nano_opt(9, 0, 0, 500_000_000).unwrap();
+        let err = OfficePeriod::new(nine, just_after).unwrap_err();
+        assert_eq!(err, CalendarError::OfficeHoursNotWholeSeconds { time: just_after });
+        assert_eq!(err.to_string(), "office hours period time 09:00:00.500 is not a whole second");
+        let leap = NaiveTime::from_hms_milli_opt(8, 59, 59, 1_500).unwrap();
+        assert!(OfficePeriod::new(leap, nine).is_err());
+        let decoded =
+            serde_json::from_str::<OfficePeriod>(r#"{"start": "09:00:00", "end": "09:00:00.5"}"#);
+        assert!(decoded.unwrap_err().to_string().contains("not a whole second"));
+        assert_eq!(OfficePeriod::new(nine, t(9, 1)).unwrap().seconds(), 60);
     }
 }

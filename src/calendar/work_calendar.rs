@@ -169,6 +169,7 @@ impl Definition {
         if last - first >= MAX_YEARS as i32 {
             return Err(CalendarError::TooManyYears { first, last, max: MAX_YEARS });
         }
+        check_offset(self.utc_offset)?;
         let covered = |date: &NaiveDate| (first..=last).contains(&date.year());
         for date in self.holidays.iter().chain(&self.make_up_days) {
             if !covered(date) {
@@ -1088,6 +1089,13 @@ impl WorkCalendar {
     /// The same days on the clock of another UTC offset. The day tables are
     /// shared with `self`, so this is cheap.
     ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OffsetNotWholeMinutes`] for an offset with seconds:
+    /// RFC 3339, and so every instant in shenpi's JSON, writes offsets in
+    /// whole minutes, and an instant written on such a clock would name
+    /// another instant when read back.
+    ///
     /// # Example
     ///
     /// ```
@@ -1095,16 +1103,26 @@ impl WorkCalendar {
     /// use shenpi::calendar::WorkCalendar;
     ///
     /// let utc = FixedOffset::east_opt(0).unwrap();
-    /// let cal = WorkCalendar::china().with_utc_offset(utc);
+    /// let cal = WorkCalendar::china().with_utc_offset(utc)?;
     /// assert_eq!(cal.utc_offset(), utc);
+    /// let odd = FixedOffset::east_opt(8 * 3600 + 29).unwrap();
+    /// assert!(WorkCalendar::china().with_utc_offset(odd).is_err());
+    /// # Ok::<(), shenpi::calendar::CalendarError>(())
     /// ```
-    pub fn with_utc_offset(&self, offset: FixedOffset) -> WorkCalendar {
+    pub fn with_utc_offset(&self, offset: FixedOffset) -> Result<WorkCalendar, CalendarError> {
+        check_offset(offset)?;
         let def = Definition { utc_offset: offset, ..Definition::clone(&self.def) };
-        WorkCalendar { def: Arc::new(def), tables: Arc::clone(&self.tables) }
+        Ok(WorkCalendar { def: Arc::new(def), tables: Arc::clone(&self.tables) })
     }
 
     /// The civil date and time of an instant on this calendar's clock
     /// (its UTC offset).
+    ///
+    /// An instant whose civil time on this clock lies beyond chrono's range
+    /// (within a day of year ±262,143, far outside any calendar's years,
+    /// which end by 9999) reads as [`NaiveDateTime::MAX`] or
+    /// [`NaiveDateTime::MIN`], which every calendar operation then refuses
+    /// as a date outside the covered years: never a panic.
     ///
     /// # Example
     ///
@@ -1119,7 +1137,12 @@ impl WorkCalendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_civil<Tz: TimeZone>(&self, at: &DateTime<Tz>) -> NaiveDateTime {
-        at.with_timezone(&self.def.utc_offset).naive_local()
+        let offset = self.def.utc_offset;
+        at.naive_utc().checked_add_offset(offset).unwrap_or(if offset.local_minus_utc() > 0 {
+            NaiveDateTime::MAX
+        } else {
+            NaiveDateTime::MIN
+        })
     }
 
     /// The instant at civil `date` and `time` on this calendar's clock.
@@ -1606,6 +1629,15 @@ impl From<WorkCalendar> for CalendarData {
     }
 }
 
+/// Refuses a UTC offset with seconds (see
+/// [`CalendarError::OffsetNotWholeMinutes`]).
+fn check_offset(offset: FixedOffset) -> Result<(), CalendarError> {
+    if offset.local_minus_utc() % 60 != 0 {
+        return Err(CalendarError::OffsetNotWholeMinutes { offset });
+    }
+    Ok(())
+}
+
 /// `FixedOffset` as `"+08:00"`.
 mod utc_offset_serde {
     use chrono::FixedOffset;
@@ -1619,12 +1651,13 @@ mod utc_offset_serde {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         parse(&text).ok_or_else(|| {
             de::Error::custom(format_args!(
-                "invalid UTC offset {text:?}, expected like \"+08:00\" or \"-03:30:15\""
+                "invalid UTC offset {text:?}, expected like \"+08:00\" or \"-03:30\" (whole minutes)"
             ))
         })
     }
 
-    /// Reads exactly `±HH:MM` or `±HH:MM:SS`, nothing before or after.
+    /// Reads exactly `±HH:MM`, nothing before or after: RFC 3339 offsets
+    /// are whole minutes.
     pub(super) fn parse(text: &str) -> Option<FixedOffset> {
         let (sign, rest) = match text.as_bytes().first()? {
             b'+' => (1, &text[1..]),
@@ -1635,7 +1668,7 @@ mod utc_offset_serde {
         let mut parts = 0;
         for (i, part) in rest.split(':').enumerate() {
             let limit = if i == 0 { 24 } else { 60 };
-            if i > 2 || part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            if i > 1 || part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             let value: i32 = part.parse().ok()?;
@@ -1647,7 +1680,6 @@ mod utc_offset_serde {
         }
         match parts {
             2 => FixedOffset::east_opt(sign * seconds * 60),
-            3 => FixedOffset::east_opt(sign * seconds),
             _ => None,
         }
     }
@@ -1746,9 +1778,10 @@ mod tests {
         let east = |s| FixedOffset::east_opt(s);
         assert_eq!(parse("+08:00"), east(8 * 3600));
         assert_eq!(parse("-03:30"), east(-(3 * 3600 + 1800)));
-        assert_eq!(parse("+08:05:43"), east(8 * 3600 + 5 * 60 + 43));
-        assert_eq!(parse("-00:00:01"), east(-1));
         for bad in [
+            // Issue 19, fault 7: RFC 3339 offsets are whole minutes.
+            "+08:05:43",
+            "-00:00:01",
             "",
             "+",
             "08:00",
@@ -1765,7 +1798,7 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
         // What is written reads back the same.
-        for seconds in [0, 1, -1, 8 * 3600, 8 * 3600 + 343, -(12 * 3600 + 59)] {
+        for seconds in [0, 60, -60, 8 * 3600, 8 * 3600 + 300, -(12 * 3600 + 59 * 60)] {
             let offset = FixedOffset::east_opt(seconds).unwrap();
             assert_eq!(parse(&offset.to_string()), Some(offset), "{offset}");
         }
@@ -1779,5 +1812,29 @@ mod tests {
         let json = r#"{"first_year":2026,"last_year":2026,"utc_offset":"Beijing"}"#;
         let err = serde_json::from_str::<WorkCalendar>(json).unwrap_err();
         assert!(err.to_string().contains("invalid UTC offset \"Beijing\""), "{err}");
+    }
+
+    /// Issue 19, fault 7: an offset with seconds was accepted, and chrono
+    /// writes offsets rounded to whole minutes with the local time kept, so
+    /// an instant on that clock named another instant once written.
+    #[test]
+    fn an_offset_with_seconds_is_refused() {
+        let odd = FixedOffset::east_opt(8 * 3600 + 29).unwrap();
+        let err = WorkCalendar::builder(2026..=2026).utc_offset(odd).build().unwrap_err();
+        assert_eq!(err, CalendarError::OffsetNotWholeMinutes { offset: odd });
+        assert_eq!(err.to_string(), "UTC offset +08:00:29 is not a whole number of minutes");
+        assert_eq!(WorkCalendar::china().with_utc_offset(odd).unwrap_err(), err);
+        let json = r#"{"first_year":2026,"last_year":2026,"utc_offset":"+08:00:29"}"#;
+        let err = serde_json::from_str::<WorkCalendar>(json).unwrap_err();
+        assert!(err.to_string().contains("whole minutes"), "{err}");
+        // A whole-minute offset's instants survive their round trip.
+        let nepal = FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap();
+        let cal = WorkCalendar::china().with_utc_offset(nepal).unwrap();
+        let noon = DateTime::parse_from_rfc3339("2026-03-02T12:00:00+08:00").unwrap();
+        let civil = cal.to_civil(&noon);
+        let local = nepal.from_local_datetime(&civil).single().unwrap();
+        let back: DateTime<FixedOffset> =
+            serde_json::from_str(&serde_json::to_string(&local).unwrap()).unwrap();
+        assert_eq!(back, noon);
     }
 }

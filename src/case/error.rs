@@ -170,6 +170,14 @@ pub enum CaseError {
         #[source]
         source: Box<CaseError>,
     },
+    /// The case has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS)
+    /// events and takes no more.
+    #[error("the case has taken {max} events, the most a case may take")]
+    #[non_exhaustive]
+    HistoryFull {
+        /// The maximum, [`MAX_EVENTS`](crate::machine::MAX_EVENTS).
+        max: u64,
+    },
     /// A stored snapshot contradicts itself.
     #[error("inconsistent case snapshot: {what}")]
     #[non_exhaustive]

@@ -424,6 +424,18 @@ impl Case {
                 given: item.code().clone(),
             });
         }
+        if self.events >= crate::machine::MAX_EVENTS {
+            return Err(CaseError::HistoryFull { max: crate::machine::MAX_EVENTS });
+        }
+        // A snapshot is decoded without its item: the first command on it
+        // checks its extensions against the item's allowance (art. 42).
+        if let Some(clock) = self.clock.as_ref().filter(|c| !c.extensions().is_empty()) {
+            if clock.extension_days() > item.extension().amount() {
+                return Err(CaseError::InconsistentSnapshot {
+                    what: "the clock's extensions exceed the item's allowance",
+                });
+            }
+        }
         if !ctx.policy().allows(command, event.actor.role) {
             return Err(CaseError::RoleNotAllowed { role: event.actor.role, command });
         }
@@ -929,6 +941,9 @@ impl TryFrom<RawCase> for Case {
         }
         if raw.event_count == 0 {
             return bad("a case has at least its receipt as an event");
+        }
+        if raw.event_count > crate::machine::MAX_EVENTS {
+            return bad("event_count is above MAX_EVENTS");
         }
         if raw.accepted_late && raw.accepted_at.is_none() {
             return bad("accepted late but never accepted");

@@ -330,7 +330,9 @@ fn fire_at(
     now: DateTime<FixedOffset>,
 ) -> Result<Option<DateTime<FixedOffset>>, EscalationError> {
     let start_of = |date: NaiveDate| cal.instant(date, NaiveTime::MIN);
-    let just_after = |t: DateTime<FixedOffset>| t + TimeDelta::seconds(1);
+    // Nothing comes after chrono's last instant: a trigger "just after" it
+    // never fires (an instant that far off decodes from JSON).
+    let just_after = |t: DateTime<FixedOffset>| t.checked_add_signed(TimeDelta::seconds(1));
     let due = |c: &ClockReading, d: Deadline| match d {
         Deadline::Promised => c.promised_due,
         Deadline::Statutory => c.statutory_due,
@@ -381,10 +383,11 @@ fn fire_at(
                 let d = due(c, deadline);
                 // Never before the deadline has passed, even when its last
                 // day closes at 24:00.
+                let Some(after) = just_after(d.at) else { return Ok(None) };
                 let at = if days == 0 {
-                    just_after(d.at)
+                    after
                 } else {
-                    start_of(cal.add_working_days(d.date, days)?)?.max(just_after(d.at))
+                    start_of(cal.add_working_days(d.date, days)?)?.max(after)
                 };
                 // While suspended the deadline moves on (in whole working
                 // days, so over a weekend it may seem to pass): nothing
@@ -403,16 +406,16 @@ fn fire_at(
         Trigger::VisitsAtLeast { visits } => (obs.visits >= visits).then_some(now),
         Trigger::NoFeedback { days } => match obs.feedback_due {
             None => None,
-            Some(due) if days == 0 => Some(just_after(due)),
+            Some(due) if days == 0 => just_after(due),
             Some(due) => {
                 let day = cal.to_civil(&due).date();
                 Some(start_of(cal.add_working_days(day, days)?)?)
             }
         },
-        Trigger::OrderIgnored => obs.order_due.map(just_after),
+        Trigger::OrderIgnored => obs.order_due.and_then(just_after),
         Trigger::DeliveryLate { days } => match obs.delivery_due {
             None => None,
-            Some(due) if days == 0 => Some(just_after(due)),
+            Some(due) if days == 0 => just_after(due),
             Some(due) => {
                 let day = cal.to_civil(&due).date();
                 Some(start_of(cal.add_working_days(day, days)?)?)
@@ -420,7 +423,7 @@ fn fire_at(
         },
         Trigger::AcceptanceLate { days } => match obs.acceptance_due {
             None => None,
-            Some(due) if days == 0 => Some(just_after(due)),
+            Some(due) if days == 0 => just_after(due),
             Some(due) => {
                 let day = cal.to_civil(&due).date();
                 Some(start_of(cal.add_working_days(day, days)?)?)

@@ -506,6 +506,14 @@ pub struct RunTransition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
+    /// The run has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events
+    /// and takes no more.
+    #[error("the run has taken {max} events, the most a run may take")]
+    #[non_exhaustive]
+    HistoryFull {
+        /// The maximum, [`MAX_EVENTS`](crate::machine::MAX_EVENTS).
+        max: u64,
+    },
     /// A step's deadline cannot be given by the calendar (it falls past the
     /// last published year): see [`GraphRun::apply_on`].
     #[error("step {step} cannot start: {reason}")]
@@ -974,6 +982,9 @@ impl GraphRun {
     ) -> Result<Transition<RunState, RunCommandKind>, RunError> {
         changes.clear();
         self.fit(graph)?;
+        if self.events >= crate::machine::MAX_EVENTS {
+            return Err(RunError::HistoryFull { max: crate::machine::MAX_EVENTS });
+        }
         let command = event.payload.kind();
         let at = event.at;
         if !policy.allows(command, event.actor.role) {

@@ -463,6 +463,27 @@ fn check_limits(promised: TimeLimit, statutory: TimeLimit) -> Result<(), LimitEr
 }
 
 impl LegalClock {
+    /// The most working days a clock may be extended by in all: 100,000,
+    /// more than any calendar covers (500 years hold about 125,000 working
+    /// days, but no deadline lies beyond its calendar's years). It keeps
+    /// every count of days a clock makes within `u32`, whatever a stored
+    /// clock says; the law's extensions are 10 or 15 working days (行政许可法
+    /// art. 42), and an item's own allowance is checked by the case.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::limit::{LegalClock, LimitError, TimeLimit};
+    ///
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let mut clock = LegalClock::start(at, TimeLimit::working_days(5), TimeLimit::working_days(20))?;
+    /// clock.extend(LegalClock::MAX_EXTENSION_DAYS, at)?;
+    /// assert!(matches!(clock.extend(1, at), Err(LimitError::ExtensionTooLong { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const MAX_EXTENSION_DAYS: u32 = 100_000;
+
     /// A clock started at acceptance (`at`), with its promised and statutory
     /// limits.
     ///
@@ -602,7 +623,8 @@ impl LegalClock {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn extension_days(&self) -> u32 {
-        self.extensions.iter().map(|e| e.working_days).sum()
+        // At most MAX_EXTENSION_DAYS in all, as `extend` keeps it.
+        self.extensions.iter().fold(0, |n, e| n.saturating_add(e.working_days))
     }
 
     /// When the clock stopped for good, if it has.
@@ -738,8 +760,11 @@ impl LegalClock {
     ///
     /// # Errors
     ///
-    /// [`LimitError::Stopped`], [`LimitError::TimeWentBackwards`], or
-    /// [`LimitError::EmptyExtension`] for zero days; the clock is unchanged.
+    /// [`LimitError::Stopped`], [`LimitError::TimeWentBackwards`],
+    /// [`LimitError::EmptyExtension`] for zero days, or
+    /// [`LimitError::ExtensionTooLong`] when the extensions would come to
+    /// more than [`MAX_EXTENSION_DAYS`](Self::MAX_EXTENSION_DAYS) in all;
+    /// the clock is unchanged.
     ///
     /// # Example
     ///
@@ -765,6 +790,14 @@ impl LegalClock {
         self.check_moment(at)?;
         if working_days == 0 {
             return Err(LimitError::EmptyExtension);
+        }
+        let granted = self.extension_days();
+        if u64::from(granted) + u64::from(working_days) > u64::from(Self::MAX_EXTENSION_DAYS) {
+            return Err(LimitError::ExtensionTooLong {
+                requested: working_days,
+                granted,
+                max: Self::MAX_EXTENSION_DAYS,
+            });
         }
         self.extensions.push(Extension { at, working_days });
         self.last = at;
@@ -811,7 +844,10 @@ impl LegalClock {
     }
 
     fn extension_days_at(&self, now: DateTime<FixedOffset>) -> u32 {
-        self.extensions.iter().filter(|e| e.at <= now).map(|e| e.working_days).sum()
+        self.extensions
+            .iter()
+            .filter(|e| e.at <= now)
+            .fold(0, |n, e| n.saturating_add(e.working_days))
     }
 
     /// The deadline `which` as of `now`: running suspensions count up to

@@ -93,6 +93,23 @@ pub enum LimitError {
         /// When it stopped.
         at: DateTime<FixedOffset>,
     },
+    /// Extensions that would come to more than
+    /// [`LegalClock::MAX_EXTENSION_DAYS`](super::LegalClock::MAX_EXTENSION_DAYS)
+    /// working days in all (from a clock decoded from storage, most often:
+    /// a case's item allows far fewer).
+    #[error(
+        "an extension of {requested} working days on top of the {granted} granted would pass \
+         the most a clock may be extended, {max} working days"
+    )]
+    #[non_exhaustive]
+    ExtensionTooLong {
+        /// The days asked for.
+        requested: u32,
+        /// The days already granted.
+        granted: u32,
+        /// The maximum.
+        max: u32,
+    },
     /// An extension of zero days, which extends nothing.
     #[error("an extension must add at least one working day")]
     EmptyExtension,

@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::{MachineError, Role};
 
 /// Who someone is in the host's records: a staff number, an account name,
-/// a unified social credit code. Never empty.
+/// a unified social credit code. Never empty or blank.
 ///
-/// In JSON it is a plain string; decoding refuses the empty string.
+/// In JSON it is a plain string; decoding refuses an empty or blank one
+/// (only white space), as [`CaseId`](crate::case::CaseId) does.
 ///
 /// # Example
 ///
@@ -32,7 +33,8 @@ impl ActorId {
     ///
     /// # Errors
     ///
-    /// [`MachineError::EmptyActorId`] when `id` is empty.
+    /// [`MachineError::EmptyActorId`] when `id` is empty or only white
+    /// space.
     ///
     /// # Example
     ///
@@ -41,6 +43,7 @@ impl ActorId {
     ///
     /// assert_eq!(ActorId::new("91110000600037341L")?.to_string(), "91110000600037341L");
     /// assert_eq!(ActorId::new(""), Err(MachineError::EmptyActorId));
+    /// assert_eq!(ActorId::new(" \t"), Err(MachineError::EmptyActorId));
     /// # Ok::<(), MachineError>(())
     /// ```
     pub fn new(id: &str) -> Result<ActorId, MachineError> {
@@ -78,7 +81,8 @@ impl TryFrom<String> for ActorId {
     type Error = MachineError;
 
     fn try_from(id: String) -> Result<ActorId, MachineError> {
-        if id.is_empty() {
+        // Issue 19, fault 9: a blank id says no more than an empty one.
+        if id.trim().is_empty() {
             return Err(MachineError::EmptyActorId);
         }
         Ok(ActorId(id))
@@ -188,7 +192,10 @@ mod tests {
 
     #[test]
     fn whitespace_ids_are_kept_as_given() {
-        // Only the empty string is refused; the host owns its id scheme.
-        assert_eq!(ActorId::new(" ").unwrap().as_str(), " ");
+        // The host owns its id scheme: padding is kept as given, but an id
+        // of white space only names no one, as for a case id (issue 19).
+        assert_eq!(ActorId::new(" clerk-07 ").unwrap().as_str(), " clerk-07 ");
+        assert_eq!(ActorId::new(" "), Err(MachineError::EmptyActorId));
+        assert_eq!(ActorId::new("\u{3000}"), Err(MachineError::EmptyActorId));
     }
 }

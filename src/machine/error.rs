@@ -19,14 +19,14 @@ use super::{ActorId, Role};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MachineError {
-    /// An actor id is the empty string. Every recorded command must say who
-    /// issued it.
+    /// An actor id is empty or only white space. Every recorded command
+    /// must say who issued it.
     #[error("actor id is empty")]
     EmptyActorId,
     /// A role name is not the snake_case name of any [`Role`].
     #[error(
         "unknown role {name:?}: expected one of applicant, agent, window_clerk, reviewer, \
-         department_head, special_team, supervisor"
+         department_head, special_team, supervisor, government_head"
     )]
     #[non_exhaustive]
     UnknownRole {

@@ -145,6 +145,22 @@ mod transition;
 mod transition_table;
 
 pub use actor::{Actor, ActorId};
+
+/// The most events one case, ticket or run may take: 2³² − 1.
+///
+/// No matter comes near it (a case takes a dozen events, a busy ticket a
+/// few dozen), so it costs nothing real; it bounds the event counters that
+/// snapshots carry, so that a snapshot read from storage cannot make the
+/// next command overflow one. A snapshot above it is refused when decoded,
+/// and a command on a machine that has taken this many is refused with the
+/// machine's `HistoryFull` error, leaving it unchanged.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(shenpi::machine::MAX_EVENTS, u64::from(u32::MAX));
+/// ```
+pub const MAX_EVENTS: u64 = u32::MAX as u64;
 pub use envelope::Envelope;
 pub use error::MachineError;
 pub use named::Named;

@@ -211,6 +211,14 @@ pub enum TicketError {
         #[source]
         source: Box<TicketError>,
     },
+    /// The ticket has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS)
+    /// events and takes no more.
+    #[error("the ticket has taken {max} events, the most a ticket may take")]
+    #[non_exhaustive]
+    HistoryFull {
+        /// The maximum, [`MAX_EVENTS`](crate::machine::MAX_EVENTS).
+        max: u64,
+    },
     /// A stored snapshot contradicts itself.
     #[error("inconsistent ticket snapshot: {what}")]
     #[non_exhaustive]

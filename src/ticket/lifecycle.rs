@@ -599,6 +599,9 @@ impl Ticket {
         let command = event.payload.kind();
         let at = event.at;
         let id = || self.id.clone();
+        if self.events >= crate::machine::MAX_EVENTS {
+            return Err(TicketError::HistoryFull { max: crate::machine::MAX_EVENTS });
+        }
         if !ctx.policy().allows(command, event.actor.role) {
             return Err(TicketError::RoleNotAllowed { id: id(), role: event.actor.role, command });
         }
@@ -871,6 +874,9 @@ impl TryFrom<RawTicket> for Ticket {
         }
         if r.event_count == 0 {
             return bad("a ticket has at least its receipt as an event");
+        }
+        if r.event_count > crate::machine::MAX_EVENTS {
+            return bad("event_count is above MAX_EVENTS");
         }
         let class_fits = match r.state {
             St::Received => r.class.is_none(),

@@ -1052,14 +1052,24 @@ proptest! {
         overlay_outside_is_refused(&cal, &overlay, outside)?;
     }
 
-    /// Calendars round-trip at offsets that are not whole minutes too.
+    /// A calendar at an offset of whole minutes round-trips; one with
+    /// seconds is refused, by the builder and by decoding alike (issue 19,
+    /// fault 7: RFC 3339 cannot write its instants).
     #[test]
-    fn built_round_trips_at_any_utc_offset(
-        cal in (calendar_spec(), any_utc_offset()).prop_map(|(spec, offset)| {
-            CalendarSpec { utc_offset: offset, ..spec }.build()
-        }),
+    fn built_round_trips_at_any_whole_minute_offset(
+        (spec, offset) in (calendar_spec(), prop_oneof![utc_offset(), any_utc_offset()]),
     ) {
-        serde_round_trip(&cal)?;
+        let whole = offset.local_minus_utc() % 60 == 0;
+        let spec = CalendarSpec { utc_offset: offset, ..spec };
+        if whole {
+            serde_round_trip(&spec.build())?;
+        } else {
+            let at_china = CalendarSpec { utc_offset: FixedOffset::east_opt(8 * 3600).unwrap(), ..spec }.build();
+            prop_assert!(at_china.with_utc_offset(offset).is_err(), "{} accepted", offset);
+            let mut json = serde_json::to_value(&at_china).unwrap();
+            json["utc_offset"] = serde_json::Value::from(offset.to_string());
+            prop_assert!(serde_json::from_value::<WorkCalendar>(json).is_err(), "{} decoded", offset);
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod catalog;
 mod catalog_props;
 mod escalation;
 mod escalation_props;
+mod faults;
 mod golden;
 mod graph;
 mod graph_props;
