@@ -170,6 +170,17 @@ pub enum CaseError {
         #[source]
         source: Box<CaseError>,
     },
+    /// The command expected the case at another event count: the writer
+    /// worked from an older (or newer) copy. Nothing changed; read the case
+    /// again and decide anew.
+    #[error("stale command: expected the case at {expected} events, but it has taken {actual}")]
+    #[non_exhaustive]
+    Stale {
+        /// The count the envelope expected.
+        expected: u64,
+        /// The case's count.
+        actual: u64,
+    },
     /// The case has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS)
     /// events and takes no more.
     #[error("the case has taken {max} events, the most a case may take")]

@@ -13,7 +13,7 @@ use crate::catalog::{CaseKind, ItemCode};
 use crate::limit::{
     ClockReading, Deadline, Delivery, Due, LegalClock, LimitUnit, SuspensionKind, Thresholds,
 };
-use crate::machine::Transition;
+use crate::machine::{remember, screen, LastCommand, Transition};
 
 /// The record of one accepted command: the state before and after, the
 /// command's kind and its instant.
@@ -121,6 +121,8 @@ pub struct Case {
     /// The delivery limit of its item, in working days, set at the
     /// decision (行政许可法 art. 44).
     delivery_days: Option<u32>,
+    /// Its latest command, when that carried an id: answers a retry.
+    last_command: Option<Box<LastCommand<CaseStateKind, CaseCommandKind>>>,
 }
 
 /// What an accepted command does, decided before anything changes.
@@ -197,9 +199,14 @@ impl Case {
             acceptance_window: ctx.correction_notice_days(),
             accepted_late: false,
             delivery_days: None,
+            last_command: None,
         };
+        if let Some(expected) = event.expected_events.filter(|&n| n != 0) {
+            return Err(CaseError::Stale { expected, actual: 0 });
+        }
         let transition =
             Transition::new(CaseStateKind::Received, kind, CaseStateKind::Received, event.at);
+        let case = Case { last_command: remember(event.command_id.as_ref(), transition), ..case };
         Ok((case, transition))
     }
 
@@ -423,6 +430,18 @@ impl Case {
                 case: self.item.clone(),
                 given: item.code().clone(),
             });
+        }
+        // A retry of the latest command is answered as it was; a writer
+        // that saw another event count is refused.
+        match screen(
+            self.last_command.as_deref(),
+            self.events,
+            event.command_id.as_ref(),
+            event.expected_events,
+        ) {
+            Ok(Some(earlier)) => return Ok(earlier),
+            Ok(None) => {}
+            Err((expected, actual)) => return Err(CaseError::Stale { expected, actual }),
         }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(CaseError::HistoryFull { max: crate::machine::MAX_EVENTS });
@@ -669,7 +688,9 @@ impl Case {
         self.state = next;
         self.last_at = at;
         self.events += 1;
-        Ok(Transition::new(from, command, next.kind(), at))
+        let transition = Transition::new(from, command, next.kind(), at);
+        self.last_command = remember(event.command_id.as_ref(), transition);
+        Ok(transition)
     }
 
     fn clock_mut(&mut self) -> Result<&mut LegalClock, CaseError> {
@@ -872,6 +893,8 @@ struct RawCase {
     accepted_late: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delivery_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_command: Option<Box<LastCommand<CaseStateKind, CaseCommandKind>>>,
 }
 
 fn default_window() -> u32 {
@@ -966,6 +989,7 @@ impl TryFrom<RawCase> for Case {
             acceptance_window: raw.acceptance_window,
             accepted_late: raw.accepted_late,
             delivery_days: raw.delivery_days,
+            last_command: raw.last_command,
         })
     }
 }
@@ -987,6 +1011,7 @@ impl From<Case> for RawCase {
             acceptance_window: c.acceptance_window,
             accepted_late: c.accepted_late,
             delivery_days: c.delivery_days,
+            last_command: c.last_command,
         }
     }
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
+use super::{Actor, CommandId};
 
 /// Who did what, and when: the recorded form of every command a machine
 /// accepts, and so of every event in a stored history.
@@ -14,6 +14,17 @@ use super::Actor;
 /// A passive record with public fields; build it with [`Envelope::new`]. In
 /// JSON: `{"actor": {...}, "at": "2026-03-02T09:00:00+08:00", "payload":
 /// {...}}`, the instant in RFC 3339 with its UTC offset (`Z` for UTC).
+///
+/// Two optional fields make a command safe to send again and safe among
+/// several writers (both left out of the JSON when not set):
+/// - `command_id` ([`with_command_id`](Envelope::with_command_id)): a retry
+///   of the machine's latest command, with the same id, is answered with
+///   the earlier transition and changes nothing;
+/// - `expected_events` ([`expecting`](Envelope::expecting)): the number of
+///   events the writer saw the machine at; a machine that has taken another
+///   number refuses the command as stale (its `Stale` error), so a writer
+///   working from an old copy cannot overwrite a newer one, and an older
+///   command sent again after others is refused rather than applied twice.
 ///
 /// # Example
 ///
@@ -41,6 +52,12 @@ pub struct Envelope<P> {
     pub at: DateTime<FixedOffset>,
     /// The command itself.
     pub payload: P,
+    /// The host's id of the command, to recognise a retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<CommandId>,
+    /// The event count the writer saw the machine at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_events: Option<u64>,
 }
 
 impl<P> Envelope<P> {
@@ -60,7 +77,50 @@ impl<P> Envelope<P> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(actor: Actor, at: DateTime<FixedOffset>, payload: P) -> Envelope<P> {
-        Envelope { actor, at, payload }
+        Envelope { actor, at, payload, command_id: None, expected_events: None }
+    }
+
+    /// The same envelope carrying the host's id of the command, so that a
+    /// retry is answered rather than applied again.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::machine::{Actor, ActorId, CommandId, Envelope, Role};
+    ///
+    /// let clerk = Actor::new(ActorId::new("clerk-07")?, Role::WindowClerk);
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let accept = Envelope::new(clerk, at, "accept").with_command_id(CommandId::new("req-1")?);
+    /// assert_eq!(
+    ///     serde_json::to_string(&accept)?,
+    ///     r#"{"actor":{"id":"clerk-07","role":"window_clerk"},"at":"2026-03-02T09:00:00+08:00","payload":"accept","command_id":"req-1"}"#,
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_command_id(mut self, id: CommandId) -> Envelope<P> {
+        self.command_id = Some(id);
+        self
+    }
+
+    /// The same envelope expecting the machine at `events` events (its
+    /// `event_count` as the writer read it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use shenpi::machine::{Actor, ActorId, Envelope, Role};
+    ///
+    /// let clerk = Actor::new(ActorId::new("clerk-07")?, Role::WindowClerk);
+    /// let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")?;
+    /// let accept = Envelope::new(clerk, at, "accept").expecting(1);
+    /// assert_eq!(accept.expected_events, Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expecting(mut self, events: u64) -> Envelope<P> {
+        self.expected_events = Some(events);
+        self
     }
 
     /// The same actor and instant with the payload transformed, for example
@@ -84,7 +144,13 @@ impl<P> Envelope<P> {
     where
         F: FnOnce(P) -> Q,
     {
-        Envelope { actor: self.actor, at: self.at, payload: f(self.payload) }
+        Envelope {
+            actor: self.actor,
+            at: self.at,
+            payload: f(self.payload),
+            command_id: self.command_id,
+            expected_events: self.expected_events,
+        }
     }
 
     /// An envelope borrowing this one's payload, with the actor cloned.
@@ -103,7 +169,13 @@ impl<P> Envelope<P> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn as_ref(&self) -> Envelope<&P> {
-        Envelope { actor: self.actor.clone(), at: self.at, payload: &self.payload }
+        Envelope {
+            actor: self.actor.clone(),
+            at: self.at,
+            payload: &self.payload,
+            command_id: self.command_id.clone(),
+            expected_events: self.expected_events,
+        }
     }
 }
 

@@ -23,6 +23,19 @@ pub enum MachineError {
     /// must say who issued it.
     #[error("actor id is empty")]
     EmptyActorId,
+    /// A command id is empty or only white space.
+    #[error("command id is blank")]
+    BlankCommandId,
+    /// A command id is longer than
+    /// [`CommandId::MAX_LEN`](super::CommandId::MAX_LEN) bytes.
+    #[error("command id is {len} bytes long, more than the {max} allowed")]
+    #[non_exhaustive]
+    CommandIdTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The maximum.
+        max: usize,
+    },
     /// A role name is not the snake_case name of any [`Role`].
     #[error(
         "unknown role {name:?}: expected one of applicant, agent, window_clerk, reviewer, \

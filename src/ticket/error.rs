@@ -211,6 +211,16 @@ pub enum TicketError {
         #[source]
         source: Box<TicketError>,
     },
+    /// The command expected the ticket at another event count: the writer
+    /// worked from an older (or newer) copy. Nothing changed.
+    #[error("stale command: expected the ticket at {expected} events, but it has taken {actual}")]
+    #[non_exhaustive]
+    Stale {
+        /// The count the envelope expected.
+        expected: u64,
+        /// The ticket's count.
+        actual: u64,
+    },
     /// The ticket has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS)
     /// events and takes no more.
     #[error("the ticket has taken {max} events, the most a ticket may take")]

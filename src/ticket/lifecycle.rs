@@ -11,7 +11,7 @@ use super::{
 };
 use crate::calendar::{CalendarError, Direction, Party, Roll, WorkCalendar};
 use crate::catalog::DepartmentId;
-use crate::machine::Transition;
+use crate::machine::{remember, screen, LastCommand, Transition};
 
 type Instant = DateTime<FixedOffset>;
 
@@ -138,6 +138,8 @@ pub struct Ticket {
     explanation: Option<String>,
     last_at: Instant,
     events: u64,
+    /// Its latest command, when that carried an id: answers a retry.
+    last_command: Option<Box<LastCommand<TicketStateKind, TicketCommandKind>>>,
 }
 
 /// The deadline of `days` working days after the day of `start` (0: the
@@ -253,9 +255,16 @@ impl Ticket {
             explanation: None,
             last_at: event.at,
             events: 1,
+            last_command: None,
         };
+        if let Some(expected) = event.expected_events.filter(|&n| n != 0) {
+            return Err(TicketError::Stale { expected, actual: 0 });
+        }
         let received = TicketStateKind::Received;
-        Ok((ticket, Transition::new(received, command, received, event.at)))
+        let transition = Transition::new(received, command, received, event.at);
+        let ticket =
+            Ticket { last_command: remember(event.command_id.as_ref(), transition), ..ticket };
+        Ok((ticket, transition))
     }
 
     /// Rebuilds a ticket from its stored history, checking every event as
@@ -599,6 +608,18 @@ impl Ticket {
         let command = event.payload.kind();
         let at = event.at;
         let id = || self.id.clone();
+        // A retry of the latest command is answered as it was; a writer
+        // that saw another event count is refused.
+        match screen(
+            self.last_command.as_deref(),
+            self.events,
+            event.command_id.as_ref(),
+            event.expected_events,
+        ) {
+            Ok(Some(earlier)) => return Ok(earlier),
+            Ok(None) => {}
+            Err((expected, actual)) => return Err(TicketError::Stale { expected, actual }),
+        }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(TicketError::HistoryFull { max: crate::machine::MAX_EVENTS });
         }
@@ -770,6 +791,7 @@ impl Ticket {
         next.last_at = at;
         next.events += 1;
         let step = Transition::new(self.state.kind(), command, next.state.kind(), at);
+        next.last_command = remember(event.command_id.as_ref(), step);
         *self = next;
         Ok(step)
     }
@@ -858,6 +880,8 @@ struct RawTicket {
     explanation: Option<String>,
     last_event_at: Instant,
     event_count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_command: Option<Box<LastCommand<TicketStateKind, TicketCommandKind>>>,
 }
 
 impl TryFrom<RawTicket> for Ticket {
@@ -978,6 +1002,7 @@ impl TryFrom<RawTicket> for Ticket {
             explanation: r.explanation,
             last_at: r.last_event_at,
             events: r.event_count,
+            last_command: r.last_command,
         })
     }
 }
@@ -1004,6 +1029,7 @@ impl From<Ticket> for RawTicket {
             explanation: t.explanation,
             last_event_at: t.last_at,
             event_count: t.events,
+            last_command: t.last_command,
         }
     }
 }

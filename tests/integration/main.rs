@@ -23,6 +23,7 @@ mod machine;
 mod project;
 mod report;
 mod report_props;
+mod retries;
 #[cfg(feature = "schema")]
 mod schema;
 mod strategies;
