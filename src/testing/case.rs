@@ -546,6 +546,10 @@ fn play(defs: &CaseDefs, b: &Bounds, start: &StartSeed, steps: &[Seed]) -> Histo
 ///   table;
 /// - replaying the accepted events gives the case built one command at a
 ///   time, after every event;
+/// - each accepted command, sent with a command id and the event count it
+///   expects, answers its retry with the same transition and changes
+///   nothing ([`Law::RetryAnswered`]), and sent again once applied is
+///   refused as stale ([`Law::StaleRefused`]);
 ///
 /// and then the clock laws on the case's legal clock, read at its
 /// [`interesting_nows`]: time used never decreases; deadlines never move
@@ -595,6 +599,60 @@ pub fn case_life(
         Ok(())
     })?;
     Ok(life)
+}
+
+/// The laws of retries and stale writers at one accepted `event`, which
+/// took `before` to `after`: sent with an id and the count it expects, its
+/// retry is answered and changes nothing; sent again expecting that count
+/// after it was applied, it is refused as stale and changes nothing.
+fn retry_laws(
+    ctx: &CaseContext<'_>,
+    before: &Case,
+    after: &Case,
+    event: &CaseEvent,
+    index: usize,
+) -> Result<(), Violation> {
+    let m = Machine::Case;
+    let id = crate::machine::CommandId::new(&format!("kit-{index}")).expect("a valid id");
+    let tagged = event.clone().with_command_id(id).expecting(before.event_count());
+    let mut probe = before.clone();
+    let Ok(first) = probe.apply(ctx, &tagged) else {
+        return Err(broken(
+            m,
+            Law::RetryAnswered,
+            Some(index),
+            Some(event.at),
+            "the event applies with an id and its expected count",
+            "refused",
+        ));
+    };
+    let applied = probe.clone();
+    match probe.apply(ctx, &tagged) {
+        Ok(again) if again == first && probe == applied => {}
+        other => {
+            return Err(broken(
+                m,
+                Law::RetryAnswered,
+                Some(index),
+                Some(event.at),
+                format!("{first:?}, the case unchanged"),
+                format!("{other:?}"),
+            ))
+        }
+    }
+    let stale = event.clone().expecting(before.event_count());
+    let mut probe = after.clone();
+    match probe.apply(ctx, &stale) {
+        Err(crate::case::CaseError::Stale { .. }) if &probe == after => Ok(()),
+        other => Err(broken(
+            m,
+            Law::StaleRefused,
+            Some(index),
+            Some(event.at),
+            "Stale, the case unchanged",
+            format!("{other:?}"),
+        )),
+    }
 }
 
 fn play_checked(
@@ -676,6 +734,7 @@ fn play_checked(
                         format!("{} --{}--> {}", t.from, t.command, t.to),
                     ));
                 }
+                retry_laws(&ctx, &before, current, event, index)?;
                 accepted.push(event.clone());
                 match Case::replay(id.clone(), &ctx, &accepted) {
                     Ok(replayed) if &replayed == current => {}

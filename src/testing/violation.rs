@@ -56,6 +56,12 @@ pub enum Law {
     /// Replaying the accepted events gives the state built one command at a
     /// time.
     ReplayEqualsIncremental,
+    /// A retry of the latest command (the same `command_id`) is answered
+    /// with the earlier transition and changes nothing.
+    RetryAnswered,
+    /// A command expecting an event count the machine has passed is
+    /// refused as stale and changes nothing.
+    StaleRefused,
     /// An accepted command records one event at its instant and its
     /// transition names the state reached.
     TransitionRecorded,
@@ -121,6 +127,12 @@ impl fmt::Display for Law {
         f.write_str(match self {
             Law::ReplayEqualsIncremental => {
                 "replaying the accepted events gives the state built one command at a time"
+            }
+            Law::RetryAnswered => {
+                "a retry of the latest command is answered with its transition and changes nothing"
+            }
+            Law::StaleRefused => {
+                "a command expecting a passed event count is refused and changes nothing"
             }
             Law::TransitionRecorded => {
                 "an accepted command records one event at its instant and names the state reached"
