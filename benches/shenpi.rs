@@ -17,6 +17,7 @@ mod calendar;
 mod case;
 mod escalation;
 mod graph;
+mod host;
 mod report;
 mod support;
 
@@ -31,6 +32,7 @@ criterion_group!(
     escalation::sweep,
     graph::plan,
     graph::run,
-    report::cases
+    report::cases,
+    host::load_replay
 );
 criterion_main!(benches);

@@ -26,6 +26,7 @@ mod report_props;
 mod retries;
 #[cfg(feature = "schema")]
 mod schema;
+mod sqlite_host;
 mod strategies;
 mod ticket;
 mod ticket_props;
