@@ -17,6 +17,7 @@ mod calendar;
 mod case;
 mod escalation;
 mod graph;
+mod json;
 mod report;
 mod support;
 
@@ -31,6 +32,7 @@ criterion_group!(
     escalation::sweep,
     graph::plan,
     graph::run,
+    json::locate,
     report::cases
 );
 criterion_main!(benches);
