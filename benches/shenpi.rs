@@ -18,6 +18,7 @@ mod case;
 mod escalation;
 mod graph;
 mod host;
+mod json;
 mod report;
 mod support;
 
@@ -32,6 +33,7 @@ criterion_group!(
     escalation::sweep,
     graph::plan,
     graph::run,
+    json::locate,
     report::cases,
     host::load_replay
 );

@@ -12,6 +12,13 @@ use std::fmt;
 /// several fields (a cycle of steps, a promised limit longer than the
 /// statutory one) is named by the field that the message points at.
 ///
+/// A field whose name is an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`) is
+/// written after a dot (`join.k`, or bare at the start); any other name, the
+/// empty one, one holding `.`, `[`, `]`, `"` or a letter outside ASCII
+/// (`名称`), is written in brackets as a JSON string, like JavaScript's
+/// bracket notation: `items["XK-1"]`, `[""]`, `a["b.c"]`, `["名称"]`. List
+/// positions are `[3]`. So two different paths never read the same.
+///
 /// # Example
 ///
 /// ```
@@ -43,7 +50,18 @@ impl DecodeError {
     }
 
     /// The path of the bad value, like `steps[3].join.k` or `items[2].promised`;
-    /// `.` for the document itself.
+    /// `.` for the document itself; a field that is not an ASCII identifier
+    /// in brackets, as a JSON string (`holidays["2026"]`, `[""]`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    ///
+    /// let err = shenpi::json::from_str::<BTreeMap<String, u32>>(r#"{"a.b": "x"}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.path(), r#"["a.b"]"#);
+    /// ```
     pub fn path(&self) -> &str {
         &self.path
     }

@@ -70,18 +70,15 @@ impl Path {
         self
     }
 
+    /// The segments from the root.
+    pub(super) fn segments(&self) -> &[Segment] {
+        &self.0
+    }
+
     /// The path one segment further down.
     pub(super) fn child(mut self, segment: Segment) -> Path {
         self.0.push(segment);
         self
-    }
-
-    /// The value this path leads to in `root`, for changing it.
-    pub(super) fn find_mut<'v>(&self, root: &'v mut Value) -> Option<&'v mut Value> {
-        self.0.iter().try_fold(root, |v, s| match s {
-            Segment::Field(name) => v.get_mut(name),
-            Segment::Index(i) => v.get_mut(i),
-        })
     }
 
     /// The value this path leads to in `root`.
@@ -115,13 +112,45 @@ impl fmt::Display for Path {
         }
         for (n, segment) in self.0.iter().enumerate() {
             match segment {
-                Segment::Field(name) if n == 0 => f.write_str(name)?,
-                Segment::Field(name) => write!(f, ".{name}")?,
+                Segment::Field(name) if is_identifier(name) => {
+                    if n > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(name)?;
+                }
+                Segment::Field(name) => write!(f, "[{}]", quoted(name))?,
                 Segment::Index(i) => write!(f, "[{i}]")?,
             }
         }
         Ok(())
     }
+}
+
+/// Whether a field is written bare in a path: an ASCII identifier,
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `name` as a JSON string, quotes included.
+fn quoted(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The path, inside `value`, of the field `message` is about, and the
@@ -497,5 +526,45 @@ fn policy(value: &Value, message: &str) -> Option<Path> {
             })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(segments: &[Segment]) -> String {
+        Path(segments.to_vec()).to_string()
+    }
+
+    fn field(name: &str) -> Segment {
+        Segment::Field(name.to_owned())
+    }
+
+    #[test]
+    fn identifiers_are_written_bare_and_the_root_as_a_dot() {
+        assert_eq!(path(&[]), ".");
+        assert_eq!(
+            path(&[field("steps"), Segment::Index(3), field("join"), field("k")]),
+            "steps[3].join.k"
+        );
+        assert_eq!(path(&[Segment::Index(1), field("_a9")]), "[1]._a9");
+    }
+
+    #[test]
+    fn other_fields_are_written_in_brackets_as_json_strings() {
+        assert_eq!(path(&[field("")]), r#"[""]"#);
+        assert_eq!(path(&[field("a"), field("")]), r#"a[""]"#);
+        assert_eq!(path(&[field("a.b")]), r#"["a.b"]"#);
+        assert_eq!(path(&[field("a"), field("[0]")]), r#"a["[0]"]"#);
+        assert_eq!(path(&[field("]"), field("b")]), r#"["]"].b"#);
+        assert_eq!(path(&[field(r#"say "hi"\"#)]), r#"["say \"hi\"\\"]"#);
+        assert_eq!(path(&[field("a\nb\u{1}")]), r#"["a\nb\u0001"]"#);
+        assert_eq!(path(&[field("XK-1"), field("9a")]), r#"["XK-1"]["9a"]"#);
+        // Identifiers are ASCII: other letters are quoted, as written.
+        assert_eq!(path(&[field("items"), field("名称")]), r#"items["名称"]"#);
+        // Distinct paths stay distinct.
+        assert_ne!(path(&[field("a.b")]), path(&[field("a"), field("b")]));
+        assert_ne!(path(&[field("a[0]")]), path(&[field("a"), Segment::Index(0)]));
     }
 }

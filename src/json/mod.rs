@@ -15,8 +15,11 @@
 //! Inside an internally tagged enum (a step's join rule, an event's
 //! payload), whose fields serde decodes out of the path's sight, the path
 //! still reaches the bad field (`steps[3].join.k`, `payload.working_days`):
-//! it is found by decoding again with one field of the enum left out at a
-//! time, on the error path only.
+//! it is found, on the error path only, by decoding the text again with the
+//! enum's object cut down to its tag and one field at a time, in the order
+//! written. serde stops at the first bad field, so only the fields before it
+//! are tried, a bounded number of decodes however many fields the object
+//! has: finding the path costs time linear in the size of the text.
 //!
 //! # Example
 //!
@@ -120,7 +123,7 @@ fn decode_error<T: DeserializeOwned>(
     let before = path.clone();
     let message = path.refine(&root, &message).to_owned();
     if path == before {
-        tagged::descend::<T>(&root, &mut path);
+        tagged::descend::<T>(bytes, &message, &mut path);
     }
     DecodeError::new(path.to_string(), message, line, column)
 }

@@ -247,3 +247,72 @@ fn paths_go_inside_internally_tagged_enums() {
     assert_eq!(err.path(), "payload");
     assert_eq!(err.message(), "missing field `working_days`");
 }
+
+#[test]
+fn a_tagged_enums_bad_field_is_not_blamed_on_a_later_one() {
+    let graph = |join: &str| {
+        format!(
+            r#"{{"name": "厂房", "start": "filing", "steps": [
+              {{"id": "filing", "item": "XK-1", "department": "发改局",
+               "limit": {{"amount": 1, "unit": "working_days"}}}},
+              {{"id": "permit", "item": "XK-2", "department": "住建局",
+               "limit": {{"amount": 5, "unit": "working_days"}},
+               "after": ["filing"], "join": {join}}}]}}"#
+        )
+    };
+    let err =
+        json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "at_least", "k": "two", "extra": 1}"#))
+            .unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.k");
+    assert!(err.message().starts_with("invalid type: string \"two\""), "{err}");
+    // Thousands of unknown fields after the bad one.
+    let extra: String = (0..16_000).map(|i| format!(r#", "x{i}": {i}"#)).collect();
+    let err = json::from_str::<ApprovalGraph>(&graph(&format!(
+        r#"{{"rule": "at_least", "k": "two"{extra}}}"#
+    )))
+    .unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.k");
+
+    let event = |payload: &str| {
+        format!(
+            r#"{{"actor": {{"id": "head-1", "role": "department_head"}},
+               "at": "2026-03-04T09:00:00+08:00", "payload": {payload}}}"#
+        )
+    };
+    let err = json::from_str::<CaseEvent>(&event(
+        r#"{"command": "extend", "working_days": "ten", "reason": "x", "zzz": 1}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path(), "payload.working_days");
+    let err = json::from_str::<CaseEvent>(&event(
+        r#"{"reason": "x", "working_days": "ten", "command": "extend"}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path(), "payload.working_days");
+    // The unknown field, when it comes first, is the fault.
+    let err = json::from_str::<CaseEvent>(&event(
+        r#"{"command": "extend", "aaa": 1, "working_days": "ten", "reason": "x"}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path(), "payload.aaa");
+    assert!(err.message().starts_with("unknown field `aaa`"), "{err}");
+}
+
+#[test]
+fn paths_quote_fields_that_are_not_identifiers() {
+    use std::collections::BTreeMap;
+    let path =
+        |json: &str| json::from_str::<BTreeMap<String, u32>>(json).unwrap_err().path().to_owned();
+    assert_eq!(path(r#"{"plain_key": "x"}"#), "plain_key");
+    assert_eq!(path(r#"{"": "x"}"#), r#"[""]"#);
+    assert_eq!(path(r#"{"a.b": "x"}"#), r#"["a.b"]"#);
+    assert_eq!(path(r#"{"a[0]": "x"}"#), r#"["a[0]"]"#);
+    assert_eq!(path(r#"{"]": "x"}"#), r#"["]"]"#);
+    assert_eq!(path(r#"{"say \"hi\"": "x"}"#), r#"["say \"hi\""]"#);
+    assert_eq!(path(r#"{"名称": "x"}"#), r#"["名称"]"#);
+    let nested = json::from_str::<BTreeMap<String, BTreeMap<String, u32>>>(
+        r#"{"XK-1": {"ok": 1, "": "x"}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(nested.path(), r#"["XK-1"][""]"#);
+}
