@@ -327,6 +327,8 @@ fn locate_item(value: &Value, message: &str) -> Option<Path> {
 fn overlay(value: &Value, message: &str) -> Option<Path> {
     let holidays = Vec::<NaiveDate>::deserialize(value.get("holidays")?).ok()?;
     let working = Vec::<NaiveDate>::deserialize(value.get("working_days")?).ok()?;
+    // A set, so that locating stays linear in the lists' lengths.
+    let holidays: BTreeSet<NaiveDate> = holidays.into_iter().collect();
     let i = working.iter().position(|date| {
         holidays.contains(date)
             && CalendarError::OverlayConflict { date: *date }.to_string() == message

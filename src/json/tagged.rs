@@ -50,7 +50,13 @@ pub(super) const MAX_PROBES: usize = 64;
 /// `message`; leaves it where it is when the value is not a tagged object or
 /// no single field is at fault.
 pub(super) fn descend<T: DeserializeOwned>(bytes: &[u8], message: &str, path: &mut Path) {
-    search(bytes, message, path, &mut |doc| probe::<T>(doc));
+    // A probe's reply counts only when decoding stops at the enum itself:
+    // the same fault written again later in the document gives the same
+    // message at another path.
+    let origin = path.to_string();
+    search(bytes, message, path, &mut |doc| {
+        probe::<T>(doc).and_then(|(m, at)| (at == origin).then_some(m))
+    });
 }
 
 /// [`descend`] with the probe given: `probe` decodes a document and gives
@@ -82,6 +88,9 @@ fn search(
         }
         // The tag, named by serde's message for an empty object.
         let reply = run(at, b"{}".to_vec(), &mut probes);
+        if !first && reply.as_deref() == Some(message) {
+            break; // the value's shape is at fault, not a field inside it
+        }
         let tag = reply.as_deref().and_then(missing_field).and_then(|name| {
             members.iter().find(|m| m.key == name && TAGS.contains(&name) && is_string(bytes, m))
         });
@@ -123,13 +132,22 @@ fn search(
     probes
 }
 
-/// The message of decoding `doc` as a `T`, without its position, or `None`
-/// when it decodes.
-fn probe<T: DeserializeOwned>(doc: &[u8]) -> Option<String> {
-    let err = serde_json::from_slice::<T>(doc).err()?;
+/// The message of decoding `doc` as a `T`, without its position, and the
+/// path where decoding stopped; `None` when it decodes.
+fn probe<T: DeserializeOwned>(doc: &[u8]) -> Option<(String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(doc);
+    let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => match de.end() {
+            Ok(()) => return None,
+            Err(e) => return Some((e.to_string(), String::new())),
+        },
+        Err(err) => err,
+    };
+    let at = Path::from_serde(err.path()).to_string();
+    let err = err.into_inner();
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
-    Some(text.strip_suffix(&suffix).unwrap_or(&text).to_owned())
+    Some((text.strip_suffix(&suffix).unwrap_or(&text).to_owned(), at))
 }
 
 /// The field named by serde's "missing field `x`".
@@ -294,8 +312,10 @@ mod tests {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let err = serde_path_to_error::deserialize::<_, T>(&mut de).err().expect("refused");
         let mut path = Path::from_serde(err.path());
-        let message = probe::<T>(bytes).expect("refused");
-        let probes = search(bytes, &message, &mut path, &mut |doc| probe::<T>(doc));
+        let (message, origin) = probe::<T>(bytes).expect("refused");
+        let probes = search(bytes, &message, &mut path, &mut |doc| {
+            probe::<T>(doc).and_then(|(m, at)| (at == origin).then_some(m))
+        });
         (path.to_string(), probes)
     }
 

@@ -316,3 +316,30 @@ fn paths_quote_fields_that_are_not_identifiers() {
     .unwrap_err();
     assert_eq!(nested.path(), r#"["XK-1"][""]"#);
 }
+
+/// The same fault written twice: the first is blamed, not a later copy
+/// that a trial decode reaches once the first is cut down; and a value of
+/// the wrong shape is blamed itself, not searched inside.
+#[test]
+fn a_repeated_fault_and_a_wrongly_shaped_value_are_located_exactly() {
+    let graph = |join: &str| {
+        format!(
+            r#"{{"name": "厂房", "start": "filing", "steps": [
+              {{"id": "filing", "item": "XK-1", "department": "发改局",
+               "limit": {{"amount": 1, "unit": "working_days"}}}},
+              {{"id": "permit", "item": "XK-2", "department": "住建局",
+               "limit": {{"amount": 5, "unit": "working_days"}},
+               "after": ["filing"], "join": {join}}},
+              {{"id": "fire", "item": "XK-3", "department": "消防",
+               "limit": {{"amount": 5, "unit": "working_days"}},
+               "after": ["filing"], "join": {join}}}]}}"#
+        )
+    };
+    let err =
+        json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "at_least", "k": 1, "extra": 1}"#))
+            .unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.extra", "{}", err.message());
+    let err = json::from_str::<ApprovalGraph>(&graph(r#"{"rule": "at_least", "k": {"a": 1}}"#))
+        .unwrap_err();
+    assert_eq!(err.path(), "steps[1].join.k", "{}", err.message());
+}
