@@ -2055,3 +2055,80 @@ fn a_huge_delay_is_an_error_not_an_overflow() {
     let err = plan.what_if(&graph, &cal, &id("filing"), u32::MAX).unwrap_err();
     assert!(matches!(err, GraphError::Calendar(_)), "{err:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Size: a chain of ApprovalGraph::MAX_STEPS steps validates without
+// recursion (on a 2 MiB thread stack), one more step is refused.
+
+/// A chain s00000 <- s00001 <- ... of `n` steps, closed into a loop from the
+/// last step back to the second if `looped`.
+fn chain(n: usize, looped: bool) -> shenpi::graph::ApprovalGraphBuilder {
+    let name = |i: usize| format!("s{i:05}");
+    (0..n).fold(ApprovalGraph::builder("chain", id(&name(0))), |b, i| {
+        let mut after = Vec::new();
+        if i > 0 {
+            after.push(id(&name(i - 1)));
+        }
+        if looped && i == 1 {
+            after.push(id(&name(n - 1)));
+        }
+        b.step(step(&name(i), "XK-1", "dept", 1).after(after))
+    })
+}
+
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap()
+}
+
+#[test]
+fn a_chain_of_max_steps_validates_on_a_small_stack() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let graph = on_small_stack(move || chain(max, false).build()).unwrap();
+    assert_eq!(graph.steps().len(), max);
+    let order: Vec<&str> = graph.topological_order().map(|s| s.id().as_str()).collect();
+    assert_eq!(order.first(), Some(&"s00000"));
+    assert_eq!(order.last(), Some(&format!("s{:05}", max - 1).as_str()));
+
+    // Through JSON too, which goes through the same checks.
+    let json = serde_json::to_string(&graph).unwrap();
+    let decoded = on_small_stack(move || serde_json::from_str::<ApprovalGraph>(&json)).unwrap();
+    assert_eq!(decoded, graph);
+}
+
+#[test]
+fn a_long_loop_is_found_on_a_small_stack() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let err = on_small_stack(move || chain(max, true).build()).unwrap_err();
+    match &err {
+        GraphError::Cycle { steps, stages, .. } => {
+            assert_eq!(steps.len(), max - 1);
+            assert_eq!(steps[0].as_str(), "s00001");
+            assert_eq!(steps[max - 2].as_str(), format!("s{:05}", max - 1));
+            assert!(stages.is_empty());
+        }
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+}
+
+#[test]
+fn one_step_more_than_max_steps_is_refused() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let err = on_small_stack(move || chain(max + 1, false).build()).unwrap_err();
+    assert!(matches!(err, GraphError::TooManySteps { steps, max: m, .. }
+        if steps == max + 1 && m == max));
+    assert_graph_err(&err, "the graph has 10001 steps, more than the maximum 10000");
+
+    // Decoding reports it at `steps`.
+    let steps: Vec<serde_json::Value> = (0..=max)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("s{i:05}"), "item": "XK-1", "department": "dept",
+                "limit": {"amount": 1, "unit": "working_days"},
+            })
+        })
+        .collect();
+    let json = serde_json::json!({"name": "big", "start": "s00000", "steps": steps}).to_string();
+    let err = shenpi::json::from_str::<ApprovalGraph>(&json).unwrap_err();
+    assert_eq!(err.path(), "steps", "{err}");
+    assert!(err.to_string().contains("more than the maximum 10000"), "{err}");
+}
