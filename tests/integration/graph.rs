@@ -2132,3 +2132,116 @@ fn one_step_more_than_max_steps_is_refused() {
     assert_eq!(err.path(), "steps", "{err}");
     assert!(err.to_string().contains("more than the maximum 10000"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Run snapshots: each inconsistency is refused with its typed error.
+
+fn golden_run_value() -> serde_json::Value {
+    serde_json::from_str(&data("golden/graph_run.json")).unwrap()
+}
+
+/// The golden run, edited, must be refused for `what`.
+fn refused_run(edit: impl FnOnce(&mut serde_json::Value), what: &str) {
+    let mut value = golden_run_value();
+    edit(&mut value);
+    let err = serde_json::from_value::<GraphRun>(value.clone()).unwrap_err();
+    assert_eq!(err.to_string(), format!("inconsistent run snapshot: {what}"));
+    let err = shenpi::json::from_str::<GraphRun>(&value.to_string()).unwrap_err();
+    assert!(err.to_string().contains(what), "{err}");
+}
+
+/// Every step of the golden run marked not needed at its last event.
+fn settle_all(v: &mut serde_json::Value) {
+    let last = v["last_at"].clone();
+    for s in v["steps"].as_array_mut().unwrap() {
+        if s["status"] != "done" {
+            *s = serde_json::json!({"status": "not_needed", "at": last});
+        }
+    }
+}
+
+#[test]
+fn inconsistent_run_snapshots_are_refused() {
+    use serde_json::json;
+    // The golden run and its end state decode.
+    let run: GraphRun = serde_json::from_value(golden_run_value()).unwrap();
+    assert_eq!(run.state(), RunState::Running);
+    let mut failed = golden_run_value();
+    settle_all(&mut failed);
+    failed["state"] = json!("failed");
+    failed["ended_at"] = failed["last_at"].clone();
+    let failed: GraphRun = serde_json::from_value(failed).unwrap();
+    assert_eq!(failed.state(), RunState::Failed);
+
+    // The reported case: completed with every step waiting, no end, last
+    // event before the start.
+    refused_run(
+        |v| {
+            v["state"] = json!("completed");
+            for s in v["steps"].as_array_mut().unwrap() {
+                *s = json!({"status": "waiting"});
+            }
+            v["last_at"] = json!("2026-03-01T09:00:00+08:00");
+        },
+        "last_at is before started_at",
+    );
+    refused_run(|v| v["state"] = json!("completed"), "an over run without ended_at");
+    refused_run(|v| v["ended_at"] = v["last_at"].clone(), "ended_at on a running run");
+    refused_run(
+        |v| {
+            v["state"] = json!("cancelled");
+            v["ended_at"] = json!("2026-03-24T09:00:00+08:00");
+        },
+        "ended_at differs from last_at",
+    );
+    refused_run(
+        |v| {
+            v["state"] = json!("completed");
+            v["ended_at"] = v["last_at"].clone();
+        },
+        "an over run with steps still pending",
+    );
+    refused_run(settle_all, "a running run with no step pending");
+    refused_run(
+        |v| {
+            settle_all(v);
+            for s in v["steps"].as_array_mut().unwrap() {
+                if s["status"] == "done" {
+                    s["decision"] = json!("approved");
+                }
+            }
+            v["state"] = json!("failed");
+            v["ended_at"] = v["last_at"].clone();
+        },
+        "a failed run without a denied step",
+    );
+    refused_run(|v| v["steps"] = json!([]), "a run has at least one step");
+    refused_run(|v| v["events"] = json!(u64::MAX), "events is above MAX_EVENTS");
+    refused_run(
+        |v| v["events"] = json!(0),
+        "a run without events is running and has its last event at its start",
+    );
+    refused_run(|v| v["events"] = json!(3), "more step commands than events");
+    refused_run(
+        |v| v["steps"][4]["since"] = json!("2026-03-26T09:00:00+08:00"),
+        "a step's instant is outside started_at..=last_at",
+    );
+    refused_run(
+        |v| v["steps"][4]["since"] = json!("2026-03-01T09:00:00+08:00"),
+        "a step's instant is outside started_at..=last_at",
+    );
+    refused_run(
+        |v| v["steps"][1]["started"] = json!("2026-03-14T10:00:00+08:00"),
+        "a step decided before it started",
+    );
+
+    // With its graph: the start step never waits again.
+    let graph = project();
+    let start = graph.steps().iter().position(|s| s.id() == graph.start()).unwrap();
+    let mut value = golden_run_value();
+    value["steps"][start] = json!({"status": "waiting"});
+    let run: GraphRun = serde_json::from_value(value).unwrap();
+    let err = run.status(&graph, graph.start()).unwrap_err();
+    assert!(matches!(err, RunError::InconsistentSnapshot { what, .. }
+        if what == "the graph's start step is still waiting"));
+}
