@@ -1,7 +1,6 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 
-use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
@@ -169,8 +168,8 @@ impl ApprovalGraphBuilder {
     ///
     /// # Errors
     ///
-    /// A [`GraphError`] naming the steps at fault: an empty graph, a
-    /// duplicate step or stage, an unknown step, stage or start, a start
+    /// A [`GraphError`] naming the steps at fault: an empty graph, one of
+    /// more than [`ApprovalGraph::MAX_STEPS`] steps, a duplicate step or stage, an unknown step, stage or start, a start
     /// with predecessors or outside the first stage, a limit not in working
     /// days, a join of zero or of more predecessors than the step has, an
     /// invalid fallback, a cycle (every step on it), or a step unreachable
@@ -186,6 +185,40 @@ impl ApprovalGraphBuilder {
 }
 
 impl ApprovalGraph {
+    /// The most steps a graph may have: 10,000.
+    ///
+    /// A parallel-approval project joins the items of a few dozen
+    /// departments, so real graphs have tens of steps, at most a few
+    /// hundred; 10,000 leaves two orders of magnitude of room while
+    /// bounding what a stored or received graph can make a run, a plan or
+    /// a picture cost (each walks every step and every `after` edge). A
+    /// graph with more steps is refused with [`GraphError::TooManySteps`]
+    /// before anything else is looked at. Validation uses no recursion, so
+    /// a chain of this many steps validates on a 2 MiB thread stack.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use shenpi::catalog::{DepartmentId, ItemCode};
+    /// use shenpi::graph::{ApprovalGraph, GraphError, Step, StepId};
+    /// use shenpi::limit::TimeLimit;
+    ///
+    /// let mut builder = ApprovalGraph::builder("too big", StepId::new("s0")?);
+    /// for i in 0..=ApprovalGraph::MAX_STEPS {
+    ///     builder = builder.step(Step::new(
+    ///         StepId::new(&format!("s{i}"))?,
+    ///         ItemCode::new("XK-1")?,
+    ///         DepartmentId::new("dept")?,
+    ///         TimeLimit::working_days(1),
+    ///     ));
+    /// }
+    /// let err = builder.build().unwrap_err();
+    /// assert!(matches!(err, GraphError::TooManySteps { steps: 10_001, max: 10_000, .. }));
+    /// assert_eq!(err.to_string(), "the graph has 10001 steps, more than the maximum 10000");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const MAX_STEPS: usize = 10_000;
+
     /// A builder for a graph named `name` whose runs begin at `start`.
     ///
     /// # Example
@@ -300,6 +333,12 @@ impl TryFrom<RawGraph> for ApprovalGraph {
         let RawGraph { name, start, stages, mut steps } = raw;
         if steps.is_empty() {
             return Err(GraphError::Empty);
+        }
+        if steps.len() > ApprovalGraph::MAX_STEPS {
+            return Err(GraphError::TooManySteps {
+                steps: steps.len(),
+                max: ApprovalGraph::MAX_STEPS,
+            });
         }
         steps.sort_by(|a, b| a.id().cmp(b.id()));
         let mut index = BTreeMap::new();
@@ -459,11 +498,30 @@ impl TryFrom<RawGraph> for ApprovalGraph {
             }
         }
 
+        // A deterministic topological order: Kahn's algorithm taking the
+        // smallest node (steps by id, then gates by stage order) first.
+        let mut indegree: Vec<usize> = (0..n + gates)
+            .map(|v| g.neighbors_directed(NodeIndex::new(v), petgraph::Incoming).count())
+            .collect();
+        let mut ready: BinaryHeap<Reverse<usize>> =
+            (0..n + gates).filter(|&v| indegree[v] == 0).map(Reverse).collect();
+        let mut order = Vec::with_capacity(n + gates);
+        while let Some(Reverse(v)) = ready.pop() {
+            order.push(g[NodeIndex::new(v)]);
+            for w in g.neighbors(NodeIndex::new(v)) {
+                indegree[w.index()] -= 1;
+                if indegree[w.index()] == 0 {
+                    ready.push(Reverse(w.index()));
+                }
+            }
+        }
+
         // Cycles: any strongly connected component of more than one node,
-        // or a node with an edge to itself.
-        for scc in tarjan_scc(&g) {
-            let looped = scc.len() > 1 || scc.iter().any(|&v| g.contains_edge(v, v));
-            if looped {
+        // or a node with an edge to itself. The order leaves some nodes out
+        // exactly when there is one; the component is then found without
+        // recursion, so a long chain cannot overflow the stack.
+        if order.len() < n + gates {
+            if let Some(scc) = first_looped_scc(&g) {
                 let mut cycle_steps = BTreeSet::new();
                 let mut cycle_stages = Vec::new();
                 for v in scc {
@@ -501,24 +559,6 @@ impl TryFrom<RawGraph> for ApprovalGraph {
             });
         }
 
-        // A deterministic topological order: Kahn's algorithm taking the
-        // smallest node (steps by id, then gates by stage order) first.
-        let mut indegree: Vec<usize> = (0..n + gates)
-            .map(|v| g.neighbors_directed(NodeIndex::new(v), petgraph::Incoming).count())
-            .collect();
-        let mut ready: BinaryHeap<Reverse<usize>> =
-            (0..n + gates).filter(|&v| indegree[v] == 0).map(Reverse).collect();
-        let mut order = Vec::with_capacity(n + gates);
-        while let Some(Reverse(v)) = ready.pop() {
-            order.push(g[NodeIndex::new(v)]);
-            for w in g.neighbors(NodeIndex::new(v)) {
-                indegree[w.index()] -= 1;
-                if indegree[w.index()] == 0 {
-                    ready.push(Reverse(w.index()));
-                }
-            }
-        }
-
         let topology = Topology {
             order,
             preds,
@@ -539,6 +579,81 @@ impl TryFrom<RawGraph> for ApprovalGraph {
         };
         Ok(ApprovalGraph { name, start, stages, steps, index, topology })
     }
+}
+
+/// The first strongly connected component that loops (more than one node,
+/// or one node with an edge to itself), in the order petgraph's
+/// `tarjan_scc` reports components: the same algorithm (Pierce's
+/// space-efficient Tarjan), with an explicit stack instead of recursion.
+/// Linear in nodes and edges.
+fn first_looped_scc(g: &DiGraph<Node, ()>) -> Option<Vec<NodeIndex>> {
+    const UNSEEN: usize = 0;
+    let mut rootindex = vec![UNSEEN; g.node_count()];
+    let mut index = 1;
+    let mut componentcount = usize::MAX;
+    let mut stack: Vec<NodeIndex> = Vec::new();
+    // Frames of the depth-first search: a node, its neighbours still to
+    // look at, and whether it is still its own root.
+    let mut frames = Vec::new();
+    for root in g.node_indices() {
+        if rootindex[root.index()] != UNSEEN {
+            continue;
+        }
+        rootindex[root.index()] = index;
+        index += 1;
+        frames.push((root, g.neighbors(root), true));
+        while let Some(frame) = frames.last_mut() {
+            let v = frame.0;
+            if let Some(w) = frame.1.next() {
+                if rootindex[w.index()] == UNSEEN {
+                    rootindex[w.index()] = index;
+                    index += 1;
+                    frames.push((w, g.neighbors(w), true));
+                } else if rootindex[w.index()] < rootindex[v.index()] {
+                    rootindex[v.index()] = rootindex[w.index()];
+                    frame.2 = false;
+                }
+                continue;
+            }
+            let local_root = frame.2;
+            frames.pop();
+            if local_root {
+                let mut adjustment = 1;
+                let start = stack
+                    .iter()
+                    .rposition(|w| {
+                        if rootindex[v.index()] > rootindex[w.index()] {
+                            true
+                        } else {
+                            rootindex[w.index()] = componentcount;
+                            adjustment += 1;
+                            false
+                        }
+                    })
+                    .map_or(0, |x| x + 1);
+                rootindex[v.index()] = componentcount;
+                stack.push(v);
+                let scc = &stack[start..];
+                if scc.len() > 1 || g.contains_edge(v, v) {
+                    return Some(scc.to_vec());
+                }
+                stack.truncate(start);
+                index -= adjustment;
+                componentcount -= 1;
+            } else {
+                stack.push(v);
+            }
+            // Back in the parent: the child's root index may lower its own.
+            if let Some(parent) = frames.last_mut() {
+                let u = parent.0;
+                if rootindex[v.index()] < rootindex[u.index()] {
+                    rootindex[u.index()] = rootindex[v.index()];
+                    parent.2 = false;
+                }
+            }
+        }
+    }
+    None
 }
 
 impl From<ApprovalGraph> for RawGraph {

@@ -37,6 +37,15 @@ pub enum GraphError {
     /// A graph without steps.
     #[error("an approval graph needs at least one step")]
     Empty,
+    /// A graph with more steps than [`ApprovalGraph::MAX_STEPS`](super::ApprovalGraph::MAX_STEPS).
+    #[error("the graph has {steps} steps, more than the maximum {max}")]
+    #[non_exhaustive]
+    TooManySteps {
+        /// How many steps the graph has.
+        steps: usize,
+        /// The maximum, [`ApprovalGraph::MAX_STEPS`](super::ApprovalGraph::MAX_STEPS).
+        max: usize,
+    },
     /// Two steps share an id.
     #[error("step {step} is defined twice")]
     #[non_exhaustive]

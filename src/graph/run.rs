@@ -593,6 +593,15 @@ pub enum RunError {
         /// Stages in the graph.
         graph_stages: usize,
     },
+    /// A stored run snapshot contradicts itself, or does not fit its
+    /// graph in a way no sequence of commands could produce (see
+    /// [`GraphRun`]'s "Stored snapshots").
+    #[error("inconsistent run snapshot: {what}")]
+    #[non_exhaustive]
+    InconsistentSnapshot {
+        /// What does not fit.
+        what: &'static str,
+    },
     /// A history to replay refused one event.
     #[error("event {index} of the run's history was refused")]
     #[non_exhaustive]
@@ -715,8 +724,44 @@ pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
 /// assert_eq!(serde_json::from_value::<GraphRun>(json)?, run);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Stored snapshots
+///
+/// A decoded run is checked against what [`apply`](Self::apply) can
+/// produce, and refused with [`RunError::InconsistentSnapshot`] otherwise:
+///
+/// - it has at least one step (a graph has), and at most
+///   [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events;
+/// - `ended_at` is set exactly when the run is over, and is then its last
+///   event's instant (an over run takes no more commands);
+/// - a running run has a step still pending (once none is, it completes);
+///   an over run has none (ending sets them not needed);
+/// - a failed run has a denied step (only a denial fails a run);
+/// - a run with no events is running and has its last event at its start;
+/// - every instant lies between the start and the last event, and a
+///   decided step started no later than it was decided;
+/// - each step in progress took a command, each decided one two (start and
+///   conclusion), each skipped one one: together no more than `events`.
+///
+/// A snapshot is decoded without its graph: whether it has the graph's
+/// numbers of steps and stages, and whether the graph's start step has left
+/// waiting (it is ready from the start), are checked when it is used with a
+/// graph ([`status`](Self::status), [`apply`](Self::apply) and the like).
+///
+/// ```
+/// use shenpi::graph::GraphRun;
+///
+/// // "Completed" with its only step still waiting, no end, and its last
+/// // event before its start.
+/// let json = r#"{"state": "completed", "started_at": "2026-03-02T09:00:00+08:00",
+///   "ended_at": null, "last_at": "2026-03-01T09:00:00+08:00",
+///   "steps": [{"status": "waiting"}], "gates": [], "events": 3}"#;
+/// let err = serde_json::from_str::<GraphRun>(json).unwrap_err();
+/// assert!(err.to_string().starts_with("inconsistent run snapshot: "), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(try_from = "RawRun", into = "RawRun")]
 pub struct GraphRun {
     state: RunState,
     started_at: DateTime<FixedOffset>,
@@ -1350,6 +1395,13 @@ impl GraphRun {
     /// Checks that the run has the graph's shape, so no index can miss.
     pub(crate) fn fit(&self, graph: &ApprovalGraph) -> Result<(), RunError> {
         if self.steps.len() == graph.steps().len() && self.gates.len() == graph.stages().len() {
+            // The start step is ready from the run's start and never waits
+            // again.
+            if matches!(self.steps[graph.topology().start], StepStatus::Waiting) {
+                return Err(RunError::InconsistentSnapshot {
+                    what: "the graph's start step is still waiting",
+                });
+            }
             Ok(())
         } else {
             Err(RunError::DoesNotFit {
@@ -1358,6 +1410,105 @@ impl GraphRun {
                 graph_steps: graph.steps().len(),
                 graph_stages: graph.stages().len(),
             })
+        }
+    }
+}
+
+/// The serde form of a run; decoding checks that its parts agree.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+struct RawRun {
+    state: RunState,
+    started_at: DateTime<FixedOffset>,
+    ended_at: Option<DateTime<FixedOffset>>,
+    last_at: DateTime<FixedOffset>,
+    steps: Vec<StepStatus>,
+    gates: Vec<bool>,
+    events: u64,
+}
+
+impl TryFrom<RawRun> for GraphRun {
+    type Error = RunError;
+
+    fn try_from(raw: RawRun) -> Result<Self, RunError> {
+        let bad = |what| Err(RunError::InconsistentSnapshot { what });
+        let over = raw.state.is_over();
+        if raw.steps.is_empty() {
+            return bad("a run has at least one step");
+        }
+        if raw.events > crate::machine::MAX_EVENTS {
+            return bad("events is above MAX_EVENTS");
+        }
+        if raw.last_at < raw.started_at {
+            return bad("last_at is before started_at");
+        }
+        match raw.ended_at {
+            None if over => return bad("an over run without ended_at"),
+            Some(_) if !over => return bad("ended_at on a running run"),
+            Some(end) if end != raw.last_at => return bad("ended_at differs from last_at"),
+            _ => {}
+        }
+        let pending = raw.steps.iter().any(StepStatus::is_pending);
+        if over && pending {
+            return bad("an over run with steps still pending");
+        }
+        if !over && !pending {
+            return bad("a running run with no step pending");
+        }
+        if raw.state == RunState::Failed
+            && !raw.steps.iter().any(|s| s.kind() == StepStatusKind::Denied)
+        {
+            return bad("a failed run without a denied step");
+        }
+        if raw.events == 0 && (over || raw.last_at != raw.started_at) {
+            return bad("a run without events is running and has its last event at its start");
+        }
+        let within = |t: &DateTime<FixedOffset>| raw.started_at <= *t && *t <= raw.last_at;
+        let mut commands: u64 = 0;
+        for step in &raw.steps {
+            let (instants, took): (&[&DateTime<FixedOffset>], u64) = match step {
+                StepStatus::Waiting => (&[], 0),
+                StepStatus::Ready { since } => (&[since], 0),
+                StepStatus::InProgress { since, .. } => (&[since], 1),
+                StepStatus::Done { started, at, .. } => {
+                    if at < started {
+                        return bad("a step decided before it started");
+                    }
+                    (&[started, at], 2)
+                }
+                StepStatus::Skipped { at } => (&[at], 1),
+                StepStatus::NotNeeded { at } => (&[at], 0),
+            };
+            if !instants.iter().all(|t| within(t)) {
+                return bad("a step's instant is outside started_at..=last_at");
+            }
+            commands = commands.saturating_add(took);
+        }
+        if commands > raw.events {
+            return bad("more step commands than events");
+        }
+        Ok(GraphRun {
+            state: raw.state,
+            started_at: raw.started_at,
+            ended_at: raw.ended_at,
+            last_at: raw.last_at,
+            steps: raw.steps,
+            gates: raw.gates,
+            events: raw.events,
+        })
+    }
+}
+
+impl From<GraphRun> for RawRun {
+    fn from(r: GraphRun) -> Self {
+        RawRun {
+            state: r.state,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            last_at: r.last_at,
+            steps: r.steps,
+            gates: r.gates,
+            events: r.events,
         }
     }
 }

@@ -210,7 +210,7 @@ fn graph(value: &Value, message: &str) -> Option<Path> {
         position(steps, "id", id.as_str(), 0).map(|i| Path::default().field("steps").index(i))
     };
     let path = match &err {
-        GraphError::Empty => Path::default().field("steps"),
+        GraphError::Empty | GraphError::TooManySteps { .. } => Path::default().field("steps"),
         GraphError::DuplicateStep { step: id, .. } => {
             let i = position(steps, "id", id.as_str(), 1)?;
             Path::default().field("steps").index(i).field("id")

@@ -2055,3 +2055,193 @@ fn a_huge_delay_is_an_error_not_an_overflow() {
     let err = plan.what_if(&graph, &cal, &id("filing"), u32::MAX).unwrap_err();
     assert!(matches!(err, GraphError::Calendar(_)), "{err:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Size: a chain of ApprovalGraph::MAX_STEPS steps validates without
+// recursion (on a 2 MiB thread stack), one more step is refused.
+
+/// A chain s00000 <- s00001 <- ... of `n` steps, closed into a loop from the
+/// last step back to the second if `looped`.
+fn chain(n: usize, looped: bool) -> shenpi::graph::ApprovalGraphBuilder {
+    let name = |i: usize| format!("s{i:05}");
+    (0..n).fold(ApprovalGraph::builder("chain", id(&name(0))), |b, i| {
+        let mut after = Vec::new();
+        if i > 0 {
+            after.push(id(&name(i - 1)));
+        }
+        if looped && i == 1 {
+            after.push(id(&name(n - 1)));
+        }
+        b.step(step(&name(i), "XK-1", "dept", 1).after(after))
+    })
+}
+
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap()
+}
+
+#[test]
+fn a_chain_of_max_steps_validates_on_a_small_stack() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let graph = on_small_stack(move || chain(max, false).build()).unwrap();
+    assert_eq!(graph.steps().len(), max);
+    let order: Vec<&str> = graph.topological_order().map(|s| s.id().as_str()).collect();
+    assert_eq!(order.first(), Some(&"s00000"));
+    assert_eq!(order.last(), Some(&format!("s{:05}", max - 1).as_str()));
+
+    // Through JSON too, which goes through the same checks.
+    let json = serde_json::to_string(&graph).unwrap();
+    let decoded = on_small_stack(move || serde_json::from_str::<ApprovalGraph>(&json)).unwrap();
+    assert_eq!(decoded, graph);
+}
+
+#[test]
+fn a_long_loop_is_found_on_a_small_stack() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let err = on_small_stack(move || chain(max, true).build()).unwrap_err();
+    match &err {
+        GraphError::Cycle { steps, stages, .. } => {
+            assert_eq!(steps.len(), max - 1);
+            assert_eq!(steps[0].as_str(), "s00001");
+            assert_eq!(steps[max - 2].as_str(), format!("s{:05}", max - 1));
+            assert!(stages.is_empty());
+        }
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+}
+
+#[test]
+fn one_step_more_than_max_steps_is_refused() {
+    let max = ApprovalGraph::MAX_STEPS;
+    let err = on_small_stack(move || chain(max + 1, false).build()).unwrap_err();
+    assert!(matches!(err, GraphError::TooManySteps { steps, max: m, .. }
+        if steps == max + 1 && m == max));
+    assert_graph_err(&err, "the graph has 10001 steps, more than the maximum 10000");
+
+    // Decoding reports it at `steps`.
+    let steps: Vec<serde_json::Value> = (0..=max)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("s{i:05}"), "item": "XK-1", "department": "dept",
+                "limit": {"amount": 1, "unit": "working_days"},
+            })
+        })
+        .collect();
+    let json = serde_json::json!({"name": "big", "start": "s00000", "steps": steps}).to_string();
+    let err = shenpi::json::from_str::<ApprovalGraph>(&json).unwrap_err();
+    assert_eq!(err.path(), "steps", "{err}");
+    assert!(err.to_string().contains("more than the maximum 10000"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Run snapshots: each inconsistency is refused with its typed error.
+
+fn golden_run_value() -> serde_json::Value {
+    serde_json::from_str(&data("golden/graph_run.json")).unwrap()
+}
+
+/// The golden run, edited, must be refused for `what`.
+fn refused_run(edit: impl FnOnce(&mut serde_json::Value), what: &str) {
+    let mut value = golden_run_value();
+    edit(&mut value);
+    let err = serde_json::from_value::<GraphRun>(value.clone()).unwrap_err();
+    assert_eq!(err.to_string(), format!("inconsistent run snapshot: {what}"));
+    let err = shenpi::json::from_str::<GraphRun>(&value.to_string()).unwrap_err();
+    assert!(err.to_string().contains(what), "{err}");
+}
+
+/// Every step of the golden run marked not needed at its last event.
+fn settle_all(v: &mut serde_json::Value) {
+    let last = v["last_at"].clone();
+    for s in v["steps"].as_array_mut().unwrap() {
+        if s["status"] != "done" {
+            *s = serde_json::json!({"status": "not_needed", "at": last});
+        }
+    }
+}
+
+#[test]
+fn inconsistent_run_snapshots_are_refused() {
+    use serde_json::json;
+    // The golden run and its end state decode.
+    let run: GraphRun = serde_json::from_value(golden_run_value()).unwrap();
+    assert_eq!(run.state(), RunState::Running);
+    let mut failed = golden_run_value();
+    settle_all(&mut failed);
+    failed["state"] = json!("failed");
+    failed["ended_at"] = failed["last_at"].clone();
+    let failed: GraphRun = serde_json::from_value(failed).unwrap();
+    assert_eq!(failed.state(), RunState::Failed);
+
+    // The reported case: completed with every step waiting, no end, last
+    // event before the start.
+    refused_run(
+        |v| {
+            v["state"] = json!("completed");
+            for s in v["steps"].as_array_mut().unwrap() {
+                *s = json!({"status": "waiting"});
+            }
+            v["last_at"] = json!("2026-03-01T09:00:00+08:00");
+        },
+        "last_at is before started_at",
+    );
+    refused_run(|v| v["state"] = json!("completed"), "an over run without ended_at");
+    refused_run(|v| v["ended_at"] = v["last_at"].clone(), "ended_at on a running run");
+    refused_run(
+        |v| {
+            v["state"] = json!("cancelled");
+            v["ended_at"] = json!("2026-03-24T09:00:00+08:00");
+        },
+        "ended_at differs from last_at",
+    );
+    refused_run(
+        |v| {
+            v["state"] = json!("completed");
+            v["ended_at"] = v["last_at"].clone();
+        },
+        "an over run with steps still pending",
+    );
+    refused_run(settle_all, "a running run with no step pending");
+    refused_run(
+        |v| {
+            settle_all(v);
+            for s in v["steps"].as_array_mut().unwrap() {
+                if s["status"] == "done" {
+                    s["decision"] = json!("approved");
+                }
+            }
+            v["state"] = json!("failed");
+            v["ended_at"] = v["last_at"].clone();
+        },
+        "a failed run without a denied step",
+    );
+    refused_run(|v| v["steps"] = json!([]), "a run has at least one step");
+    refused_run(|v| v["events"] = json!(u64::MAX), "events is above MAX_EVENTS");
+    refused_run(
+        |v| v["events"] = json!(0),
+        "a run without events is running and has its last event at its start",
+    );
+    refused_run(|v| v["events"] = json!(3), "more step commands than events");
+    refused_run(
+        |v| v["steps"][4]["since"] = json!("2026-03-26T09:00:00+08:00"),
+        "a step's instant is outside started_at..=last_at",
+    );
+    refused_run(
+        |v| v["steps"][4]["since"] = json!("2026-03-01T09:00:00+08:00"),
+        "a step's instant is outside started_at..=last_at",
+    );
+    refused_run(
+        |v| v["steps"][1]["started"] = json!("2026-03-14T10:00:00+08:00"),
+        "a step decided before it started",
+    );
+
+    // With its graph: the start step never waits again.
+    let graph = project();
+    let start = graph.steps().iter().position(|s| s.id() == graph.start()).unwrap();
+    let mut value = golden_run_value();
+    value["steps"][start] = json!({"status": "waiting"});
+    let run: GraphRun = serde_json::from_value(value).unwrap();
+    let err = run.status(&graph, graph.start()).unwrap_err();
+    assert!(matches!(err, RunError::InconsistentSnapshot { what, .. }
+        if what == "the graph's start step is still waiting"));
+}

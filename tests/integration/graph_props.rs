@@ -1226,6 +1226,30 @@ fn deciding_run_laws(spec: &Spec, seed: u64) -> Law {
     Ok(())
 }
 
+/// Every snapshot a random stream of valid commands produces (approvals,
+/// denials, skips, as far as the run ends) passes the snapshot checks:
+/// its JSON decodes back to the same run, which fits the graph.
+fn snapshot_laws(spec: &Spec, seed: u64, mode: Mode) -> Law {
+    let graph = spec.graph();
+    let mut driver = Driver::new(spec, &graph, seed, mode);
+    let limit = 4 * spec.len() + 10;
+    for _ in 0..=limit {
+        let json = serde_json::to_string(&driver.run).unwrap();
+        let decoded = ok("decode", serde_json::from_str::<GraphRun>(&json))?;
+        prop_assert_eq!(&decoded, &driver.run);
+        let id = spec.id(0);
+        ok("fit", decoded.status(&graph, &id).map(|_| ()))?;
+        if driver.run.state().is_over() {
+            break;
+        }
+        match driver.choose() {
+            Some(event) => driver.apply(event)?,
+            None => prop_assert!(false, "stuck: nothing ready or under way"),
+        }
+    }
+    Ok(())
+}
+
 /// Concluding the steps under way at one instant, in two different orders.
 ///
 /// With all-joins only the two runs are equal. With any- and at-least
@@ -1375,6 +1399,15 @@ proptest! {
     #[test]
     fn runs_with_denials_complete_or_fail(spec in spec(Shape::ANY), seed in any::<u64>()) {
         deciding_run_laws(&spec, seed)?;
+    }
+
+    #[test]
+    fn snapshots_of_valid_runs_round_trip_and_are_accepted(
+        spec in spec(Shape { fallbacks: Fallbacks::Anywhere, ..Shape::ANY }),
+        seed in any::<u64>(),
+        decide in any::<bool>(),
+    ) {
+        snapshot_laws(&spec, seed, if decide { Mode::Decide } else { Mode::Approve })?;
     }
 
     #[test]
