@@ -8,7 +8,9 @@ use super::{ApprovalGraph, Requirement, StepId};
 use crate::calendar::WorkCalendar;
 use crate::case::{CaseId, Decision};
 use crate::limit::{LegalClock, LimitError};
-use crate::machine::{Envelope, Named, Role, RolePolicy, Transition};
+use crate::machine::{
+    remember, screen, Envelope, LastCommand, Named, Role, RolePolicy, Transition,
+};
 
 /// Where one step of a run stands, with the data of that status.
 ///
@@ -506,6 +508,16 @@ pub struct RunTransition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
+    /// The command expected the run at another event count: the writer
+    /// worked from an older (or newer) copy. Nothing changed.
+    #[error("stale command: expected the run at {expected} events, but it has taken {actual}")]
+    #[non_exhaustive]
+    Stale {
+        /// The count the envelope expected.
+        expected: u64,
+        /// The run's count.
+        actual: u64,
+    },
     /// The run has taken [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events
     /// and takes no more.
     #[error("the run has taken {max} events, the most a run may take")]
@@ -772,6 +784,8 @@ pub struct GraphRun {
     /// Whether each stage's gate has passed.
     gates: Vec<bool>,
     events: u64,
+    /// Its latest command, when that carried an id: answers a retry.
+    last_command: Option<Box<LastCommand<RunState, RunCommandKind>>>,
 }
 
 impl GraphRun {
@@ -790,6 +804,7 @@ impl GraphRun {
             steps: vec![StepStatus::Waiting; graph.steps().len()],
             gates: vec![false; graph.stages().len()],
             events: 0,
+            last_command: None,
         };
         run.steps[topo.start] = StepStatus::Ready { since: at };
         // Stages without required steps pass at once.
@@ -1027,6 +1042,18 @@ impl GraphRun {
     ) -> Result<Transition<RunState, RunCommandKind>, RunError> {
         changes.clear();
         self.fit(graph)?;
+        // A retry of the latest command is answered as it was (nothing
+        // changes); a writer that saw another event count is refused.
+        match screen(
+            self.last_command.as_deref(),
+            self.events,
+            event.command_id.as_ref(),
+            event.expected_events,
+        ) {
+            Ok(Some(earlier)) => return Ok(earlier),
+            Ok(None) => {}
+            Err((expected, actual)) => return Err(RunError::Stale { expected, actual }),
+        }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(RunError::HistoryFull { max: crate::machine::MAX_EVENTS });
         }
@@ -1113,7 +1140,9 @@ impl GraphRun {
         }
         self.last_at = at;
         self.events += 1;
-        Ok(Transition::new(from, command, self.state, at))
+        let transition = Transition::new(from, command, self.state, at);
+        self.last_command = remember(event.command_id.as_ref(), transition);
+        Ok(transition)
     }
 
     fn set(
@@ -1425,6 +1454,8 @@ struct RawRun {
     steps: Vec<StepStatus>,
     gates: Vec<bool>,
     events: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_command: Option<Box<LastCommand<RunState, RunCommandKind>>>,
 }
 
 impl TryFrom<RawRun> for GraphRun {
@@ -1495,6 +1526,7 @@ impl TryFrom<RawRun> for GraphRun {
             steps: raw.steps,
             gates: raw.gates,
             events: raw.events,
+            last_command: raw.last_command,
         })
     }
 }
@@ -1509,6 +1541,7 @@ impl From<GraphRun> for RawRun {
             steps: r.steps,
             gates: r.gates,
             events: r.events,
+            last_command: r.last_command,
         }
     }
 }

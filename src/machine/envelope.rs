@@ -19,7 +19,8 @@ use super::{Actor, CommandId};
 /// several writers (both left out of the JSON when not set):
 /// - `command_id` ([`with_command_id`](Envelope::with_command_id)): a retry
 ///   of the machine's latest command, with the same id, is answered with
-///   the earlier transition and changes nothing;
+///   the earlier transition and changes nothing (a graph run's answer lists
+///   no step changes, as none happened);
 /// - `expected_events` ([`expecting`](Envelope::expecting)): the number of
 ///   events the writer saw the machine at; a machine that has taken another
 ///   number refuses the command as stale (its `Stale` error), so a writer

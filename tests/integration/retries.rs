@@ -184,3 +184,32 @@ proptest! {
         prop_assert_eq!(case, replayed);
     }
 }
+
+#[test]
+fn runs_answer_retries_and_refuse_stale_writers() {
+    use shenpi::graph::{ApprovalGraph, GraphRun, RunError, RunEvent};
+    let graph: ApprovalGraph = serde_json::from_value(golden("graph.json")).unwrap();
+    let plain: Vec<RunEvent> = serde_json::from_value(golden("graph_history.json")).unwrap();
+    let history: Vec<RunEvent> = plain
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            e.with_command_id(CommandId::new(&format!("r-{i}")).unwrap()).expecting(i as u64)
+        })
+        .collect();
+    let begin = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00").unwrap();
+    let mut run = GraphRun::replay(&graph, begin, &history[..2]).unwrap();
+    let first = run.apply(&graph, &history[2]).unwrap();
+    let after = run.clone();
+    // The retry is answered with the run's transition; its step changes are
+    // what this call changed: none.
+    let again = run.apply(&graph, &history[2]).unwrap();
+    assert_eq!(again.run, first.run);
+    assert!(again.steps.is_empty() && !first.steps.is_empty());
+    assert_eq!(run, after);
+    let json = serde_json::to_string(&run).unwrap();
+    assert_eq!(serde_json::from_str::<GraphRun>(&json).unwrap(), run);
+    let err = run.apply(&graph, &history[1]).unwrap_err();
+    assert!(matches!(err, RunError::Stale { expected: 1, actual: 3, .. }), "{err:?}");
+    assert_eq!(run, after);
+}
