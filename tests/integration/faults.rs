@@ -6,33 +6,13 @@ use chrono::{DateTime, FixedOffset, NaiveTime};
 use serde_json::{json, Value};
 use shenpi::calendar::{OfficeHours, OfficePeriod, WorkCalendar};
 use shenpi::case::{Case, CaseCommand, CaseContext, CaseError, CaseEvent, CaseId};
-use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
 use shenpi::escalation::{EscalationPolicy, Observation, SupervisionLog};
-use shenpi::limit::{LegalClock, LimitError, SpecialProcedure, TimeLimit};
+use shenpi::limit::{LegalClock, LimitError, TimeLimit};
 use shenpi::machine::{Actor, ActorId, Role, MAX_EVENTS};
 use shenpi::ticket::{Ticket, TicketContext, TicketError, TicketEvent};
 
-fn golden(name: &str) -> Value {
-    let path = format!("{}/tests/data/golden/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
-}
-
-/// The item of the golden case (`case.json`).
-fn licence() -> ApprovalItem {
-    ApprovalItem::builder(
-        ItemCode::new("XK-001").unwrap(),
-        "行政许可",
-        DepartmentId::new("county-bureau").unwrap(),
-    )
-    .statutory(TimeLimit::working_days(20))
-    .promised(TimeLimit::working_days(20))
-    .special_procedures([SpecialProcedure::ExpertReview])
-    .build()
-    .unwrap()
 }
 
 fn clerk() -> Actor {
@@ -62,7 +42,7 @@ fn fault_1_office_hours_of_a_fraction_of_a_second_are_refused() {
 /// item's allowance.
 #[test]
 fn fault_2_extensions_past_the_maximum_or_the_allowance_are_refused() {
-    let mut clock = golden("legal_clock.json");
+    let mut clock = crate::golden::value("legal_clock.json");
     clock["stopped"] = Value::Null;
     let big = LegalClock::MAX_EXTENSION_DAYS;
     clock["extensions"] = json!([
@@ -88,10 +68,10 @@ fn fault_2_extensions_past_the_maximum_or_the_allowance_are_refused() {
 
     // The golden case was extended by 10 days, within XK-001's 10; a
     // stored copy claiming 11 is refused at its next command.
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
-    let mut case = golden("case.json");
+    let mut case = crate::golden::value("case.json");
     case["clock"]["extensions"][0]["working_days"] = json!(11);
     let mut case: Case = serde_json::from_value(case).unwrap();
     let before = case.clone();
@@ -112,10 +92,10 @@ fn fault_2_extensions_past_the_maximum_or_the_allowance_are_refused() {
 /// command.
 #[test]
 fn fault_3_event_counters_stop_at_the_maximum() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
-    let mut case = golden("case.json");
+    let mut case = crate::golden::value("case.json");
     case["event_count"] = json!(MAX_EVENTS + 1);
     let err = serde_json::from_value::<Case>(case.clone()).unwrap_err();
     assert!(err.to_string().contains("event_count is above MAX_EVENTS"), "{err}");
@@ -132,13 +112,14 @@ fn fault_3_event_counters_stop_at_the_maximum() {
     assert_eq!(case, before);
 
     let tctx = TicketContext::new(&cal);
-    let mut ticket = golden("ticket.json");
+    let mut ticket = crate::golden::value("ticket.json");
     ticket["event_count"] = json!(MAX_EVENTS + 1);
     assert!(serde_json::from_value::<Ticket>(ticket.clone()).is_err());
     ticket["event_count"] = json!(MAX_EVENTS);
     let mut ticket: Ticket = serde_json::from_value(ticket).unwrap();
     let before = ticket.clone();
-    let history: Vec<TicketEvent> = serde_json::from_value(golden("ticket_history.json")).unwrap();
+    let history: Vec<TicketEvent> =
+        serde_json::from_value(crate::golden::value("ticket_history.json")).unwrap();
     let mut again = history.last().unwrap().clone();
     again.at = at("2026-03-09T09:00:00+08:00");
     let err = ticket.apply(&tctx, &again).unwrap_err();
@@ -153,7 +134,7 @@ fn fault_4_escalation_at_the_end_of_time_does_not_panic() {
     let cal = WorkCalendar::china();
     let log = SupervisionLog::new();
     let last = DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
-    let mut obs = golden("escalation_observation.json");
+    let mut obs = crate::golden::value("escalation_observation.json");
     let text = serde_json::to_value(last).unwrap();
     obs["clock"]["promised_due"]["at"] = text.clone();
     obs["clock"]["statutory_due"]["at"] = text.clone();
@@ -176,18 +157,18 @@ fn fault_4_escalation_at_the_end_of_time_does_not_panic() {
 /// converted to the calendar's civil time, before any range check.
 #[test]
 fn fault_5_instants_at_chronos_limits_are_refused_not_panicked_on() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
     for far in ["+262142-12-31T23:59:59Z", "-262143-01-01T00:00:00Z"] {
-        let mut history = golden("case_history.json");
+        let mut history = crate::golden::value("case_history.json");
         history[0]["at"] = json!(far);
         let history: Vec<CaseEvent> = serde_json::from_value(history).unwrap();
         let err = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history).unwrap_err();
         assert!(err.to_string().contains("outside the covered years"), "{far}: {err}");
         let at = history[0].at;
         assert!(cal.is_working_day(cal.to_civil(&at).date()).is_err(), "{far}");
-        let case: Case = serde_json::from_value(golden("case.json")).unwrap();
+        let case: Case = serde_json::from_value(crate::golden::value("case.json")).unwrap();
         // The decided case's clock stopped in 2026: read long after, it
         // says how it ended (long before, it had not started), or the
         // calendar refuses the date.
@@ -196,7 +177,7 @@ fn fault_5_instants_at_chronos_limits_are_refused_not_panicked_on() {
             assert_eq!(reading.status.is_final(), at >= stopped, "{far}: {:?}", reading.status);
         }
 
-        let mut tickets = golden("ticket_history.json");
+        let mut tickets = crate::golden::value("ticket_history.json");
         tickets[0]["at"] = json!(far);
         let tickets: Vec<TicketEvent> = serde_json::from_value(tickets).unwrap();
         let tctx = TicketContext::new(&cal);
@@ -209,7 +190,7 @@ fn fault_5_instants_at_chronos_limits_are_refused_not_panicked_on() {
 /// instants did not survive their own JSON round trip.
 #[test]
 fn fault_7_an_offset_with_seconds_is_refused() {
-    let mut cal = golden("calendar.json");
+    let mut cal = crate::golden::value("calendar.json");
     cal["utc_offset"] = json!("+08:00:29");
     assert!(serde_json::from_value::<WorkCalendar>(cal).is_err());
     let odd = FixedOffset::east_opt(8 * 3600 + 29).unwrap();
@@ -231,10 +212,11 @@ fn fault_9_a_blank_actor_id_is_refused() {
 /// Fault 10: records with f64 fields came back one ULP off from JSON.
 #[test]
 fn fault_10_floats_round_trip_exactly() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
-    let history: Vec<CaseEvent> = serde_json::from_value(golden("case_history.json")).unwrap();
+    let history: Vec<CaseEvent> =
+        serde_json::from_value(crate::golden::value("case_history.json")).unwrap();
     let case = Case::replay(CaseId::new("C-1").unwrap(), &ctx, &history[..6]).unwrap();
     for minutes in (0..2_000).step_by(7) {
         let now = at("2026-03-16T09:00:00+08:00") + chrono::TimeDelta::minutes(minutes);

@@ -30,3 +30,24 @@ where
     let back: T = serde_json::from_str(&fixture).unwrap();
     assert_eq!(&back, value, "{name} does not decode back to the value");
 }
+
+/// The fixture `name`, read as a JSON value (to edit and decode).
+pub(crate) fn value(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path(name)).unwrap()).unwrap()
+}
+
+/// The item of the golden case (`case.json`, `case_history.json`).
+pub(crate) fn licence() -> shenpi::catalog::ApprovalItem {
+    use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
+    use shenpi::limit::{SpecialProcedure, TimeLimit};
+    ApprovalItem::builder(
+        ItemCode::new("XK-001").unwrap(),
+        "行政许可",
+        DepartmentId::new("county-bureau").unwrap(),
+    )
+    .statutory(TimeLimit::working_days(20))
+    .promised(TimeLimit::working_days(20))
+    .special_procedures([SpecialProcedure::ExpertReview])
+    .build()
+    .unwrap()
+}

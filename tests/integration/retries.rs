@@ -3,36 +3,15 @@
 //! `expected_events` refuses a writer working from a stale copy.
 
 use proptest::prelude::*;
-use serde_json::Value;
 use shenpi::calendar::WorkCalendar;
 use shenpi::case::{Case, CaseContext, CaseError, CaseEvent, CaseId};
-use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
-use shenpi::limit::{SpecialProcedure, TimeLimit};
 use shenpi::machine::CommandId;
 use shenpi::ticket::{Ticket, TicketContext, TicketError, TicketEvent, TicketId};
 
-fn golden(name: &str) -> Value {
-    let path = format!("{}/tests/data/golden/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// The item of the golden case.
-fn licence() -> ApprovalItem {
-    ApprovalItem::builder(
-        ItemCode::new("XK-001").unwrap(),
-        "行政许可",
-        DepartmentId::new("county-bureau").unwrap(),
-    )
-    .statutory(TimeLimit::working_days(20))
-    .promised(TimeLimit::working_days(20))
-    .special_procedures([SpecialProcedure::ExpertReview])
-    .build()
-    .unwrap()
-}
-
 /// The golden case history, each event with an id and the count it expects.
 fn case_history() -> Vec<CaseEvent> {
-    let plain: Vec<CaseEvent> = serde_json::from_value(golden("case_history.json")).unwrap();
+    let plain: Vec<CaseEvent> =
+        serde_json::from_value(crate::golden::value("case_history.json")).unwrap();
     plain
         .into_iter()
         .enumerate()
@@ -43,7 +22,8 @@ fn case_history() -> Vec<CaseEvent> {
 }
 
 fn ticket_history() -> Vec<TicketEvent> {
-    let plain: Vec<TicketEvent> = serde_json::from_value(golden("ticket_history.json")).unwrap();
+    let plain: Vec<TicketEvent> =
+        serde_json::from_value(crate::golden::value("ticket_history.json")).unwrap();
     plain
         .into_iter()
         .enumerate()
@@ -55,7 +35,7 @@ fn ticket_history() -> Vec<TicketEvent> {
 
 #[test]
 fn a_retry_of_the_latest_command_is_answered_and_changes_nothing() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
     let history = case_history();
@@ -78,7 +58,7 @@ fn a_retry_of_the_latest_command_is_answered_and_changes_nothing() {
 
 #[test]
 fn a_stale_writer_is_refused_and_changes_nothing() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
     let history = case_history();
@@ -105,7 +85,7 @@ fn a_stale_writer_is_refused_and_changes_nothing() {
 
 #[test]
 fn a_receipt_expects_no_events() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
     let mut receipt = case_history()[0].clone();
@@ -155,7 +135,7 @@ proptest! {
     /// and every re-send of an older command is refused as stale.
     #[test]
     fn each_command_is_applied_once(plan in deliveries(10)) {
-        let item = licence();
+        let item = crate::golden::licence();
         let cal = WorkCalendar::china();
         let ctx = CaseContext::new(&item, &cal);
         let history = case_history();
@@ -188,8 +168,9 @@ proptest! {
 #[test]
 fn runs_answer_retries_and_refuse_stale_writers() {
     use shenpi::graph::{ApprovalGraph, GraphRun, RunError, RunEvent};
-    let graph: ApprovalGraph = serde_json::from_value(golden("graph.json")).unwrap();
-    let plain: Vec<RunEvent> = serde_json::from_value(golden("graph_history.json")).unwrap();
+    let graph: ApprovalGraph = serde_json::from_value(crate::golden::value("graph.json")).unwrap();
+    let plain: Vec<RunEvent> =
+        serde_json::from_value(crate::golden::value("graph_history.json")).unwrap();
     let history: Vec<RunEvent> = plain
         .into_iter()
         .enumerate()

@@ -9,28 +9,13 @@ use rusqlite::Connection;
 use serde_json::Value;
 use shenpi::calendar::WorkCalendar;
 use shenpi::case::{Case, CaseContext, CaseEvent, CaseId};
-use shenpi::catalog::{ApprovalItem, DepartmentId, ItemCode};
 use shenpi::escalation::EscalationPolicy;
-use shenpi::limit::{SpecialProcedure, TimeLimit};
 use shenpi::machine::CommandId;
 
 #[path = "../../examples/support/sqlite_store.rs"]
 mod sqlite_store;
 
 use sqlite_store::{HostError, Store};
-
-fn licence() -> ApprovalItem {
-    ApprovalItem::builder(
-        ItemCode::new("XK-001").unwrap(),
-        "行政许可",
-        DepartmentId::new("county-bureau").unwrap(),
-    )
-    .statutory(TimeLimit::working_days(20))
-    .promised(TimeLimit::working_days(20))
-    .special_procedures([SpecialProcedure::ExpertReview])
-    .build()
-    .unwrap()
-}
 
 /// The golden case history, each event with a command id unique to the
 /// case and the count it expects.
@@ -49,7 +34,7 @@ fn history(case: &str) -> Vec<CaseEvent> {
 
 #[test]
 fn a_fault_before_commit_and_retries_lose_nothing_and_apply_nothing_twice() {
-    let item = licence();
+    let item = crate::golden::licence();
     let cal = WorkCalendar::china();
     let ctx = CaseContext::new(&item, &cal);
     let policy = EscalationPolicy::default();
