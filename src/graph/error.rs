@@ -90,6 +90,17 @@ pub enum GraphError {
         /// Stages in the graph.
         graph_stages: usize,
     },
+    /// A run's snapshot does not fit its graph in a way no sequence of
+    /// commands could produce, such as its start step still waiting (see
+    /// [`GraphRun`](super::GraphRun)'s "Stored snapshots"); the run's own
+    /// commands refuse it with
+    /// [`RunError::InconsistentSnapshot`](super::RunError::InconsistentSnapshot).
+    #[error("inconsistent run snapshot: {what}")]
+    #[non_exhaustive]
+    InconsistentRun {
+        /// What does not fit.
+        what: &'static str,
+    },
     /// A step names a stage the graph does not have.
     #[error("step {step} is in unknown stage {stage}")]
     #[non_exhaustive]

@@ -753,7 +753,12 @@ pub fn default_run_policy() -> RolePolicy<RunCommandKind> {
 /// - every instant lies between the start and the last event, and a
 ///   decided step started no later than it was decided;
 /// - each step in progress took a command, each decided one two (start and
-///   conclusion), each skipped one one: together no more than `events`.
+///   conclusion), each skipped one one: together no more than `events`;
+/// - gates pass in stage order: no stage's gate has passed while the one
+///   before it has not;
+/// - `last_command`, when present, is a command a running run took at
+///   `last_at` that left it in its present state (only a cancellation
+///   cancels; a start neither completes nor fails a run).
 ///
 /// A snapshot is decoded without its graph: whether it has the graph's
 /// numbers of steps and stages, and whether the graph's start step has left
@@ -1517,6 +1522,30 @@ impl TryFrom<RawRun> for GraphRun {
         }
         if commands > raw.events {
             return bad("more step commands than events");
+        }
+        // Gates pass in stage order and never close again.
+        if raw.gates.windows(2).any(|pair| !pair[0] && pair[1]) {
+            return bad("a stage's gate passed before the gate of the stage before it");
+        }
+        // The latest command was taken by a running run and left it as it
+        // is now, at its last event.
+        if let Some(last) = &raw.last_command {
+            let t = &last.transition;
+            let reaches = match t.to {
+                RunState::Running => t.command != RunCommandKind::Cancel,
+                RunState::Cancelled => t.command == RunCommandKind::Cancel,
+                RunState::Completed | RunState::Failed => {
+                    matches!(t.command, RunCommandKind::ConcludeStep | RunCommandKind::SkipStep)
+                }
+            };
+            if raw.events == 0
+                || t.from != RunState::Running
+                || t.to != raw.state
+                || t.at != raw.last_at
+                || !reaches
+            {
+                return bad("last_command is not a command that left the run as it is");
+            }
         }
         Ok(GraphRun {
             state: raw.state,

@@ -150,6 +150,7 @@ pub struct RunRecord {
 }
 
 impl GraphRun {
+    /// The checks of [`fit`](Self::fit), as a [`GraphError`].
     fn fit_graph(&self, graph: &ApprovalGraph) -> Result<(), GraphError> {
         match self.fit(graph) {
             Err(super::RunError::DoesNotFit {
@@ -160,6 +161,10 @@ impl GraphRun {
             }) => {
                 Err(GraphError::RunDoesNotFit { run_steps, run_stages, graph_steps, graph_stages })
             }
+            Err(super::RunError::InconsistentSnapshot { what }) => {
+                Err(GraphError::InconsistentRun { what })
+            }
+            // `fit` refuses a run for no other reason.
             _ => Ok(()),
         }
     }
@@ -168,7 +173,10 @@ impl GraphRun {
     ///
     /// # Errors
     ///
-    /// [`GraphError::Calendar`] when a date falls outside the calendar.
+    /// [`GraphError::Calendar`] when a date falls outside the calendar;
+    /// [`GraphError::RunDoesNotFit`] for a run of another graph, and
+    /// [`GraphError::InconsistentRun`] for a stored run that contradicts
+    /// its graph (its start step still waiting).
     ///
     /// # Example
     ///
@@ -350,7 +358,10 @@ impl GraphRun {
     ///
     /// # Errors
     ///
-    /// [`GraphError::Calendar`] when a date falls outside the calendar.
+    /// [`GraphError::Calendar`] when a date falls outside the calendar;
+    /// [`GraphError::RunDoesNotFit`] for a run of another graph, and
+    /// [`GraphError::InconsistentRun`] for a stored run that contradicts
+    /// its graph (its start step still waiting).
     ///
     /// # Example
     ///

@@ -2244,4 +2244,142 @@ fn inconsistent_run_snapshots_are_refused() {
     let err = run.status(&graph, graph.start()).unwrap_err();
     assert!(matches!(err, RunError::InconsistentSnapshot { what, .. }
         if what == "the graph's start step is still waiting"));
+    // Its views refuse it too, rather than draw a run no command made.
+    let cal = WorkCalendar::china();
+    for err in [
+        run.snapshot(&graph, &cal, at("03-30 10:00")).unwrap_err(),
+        run.record(&graph, &cal).unwrap_err(),
+    ] {
+        assert!(matches!(err, GraphError::InconsistentRun { what, .. }
+            if what == "the graph's start step is still waiting"));
+        assert_graph_err(
+            &err,
+            "inconsistent run snapshot: the graph's start step is still waiting",
+        );
+    }
+    // A run of another graph is still told apart.
+    let mut value = golden_run_value();
+    value["steps"].as_array_mut().unwrap().push(json!({"status": "waiting"}));
+    let run: GraphRun = serde_json::from_value(value).unwrap();
+    let err = run.record(&graph, &cal).unwrap_err();
+    assert!(matches!(err, GraphError::RunDoesNotFit { run_steps: 15, .. }), "{err:?}");
+}
+
+#[test]
+fn stored_runs_pass_gates_in_stage_order() {
+    use serde_json::json;
+    refused_run(
+        |v| v["gates"] = json!([false, true]),
+        "a stage's gate passed before the gate of the stage before it",
+    );
+    // Any passed prefix is in order (the property tests check real runs).
+    for gates in [json!([false, false]), json!([true, true])] {
+        let mut value = golden_run_value();
+        value["gates"] = gates;
+        assert!(serde_json::from_value::<GraphRun>(value).is_ok());
+    }
+}
+
+/// The run after `events`, the last of them carrying command id `c-1`.
+fn with_last_command(events: &[RunEvent]) -> serde_json::Value {
+    use shenpi::machine::CommandId;
+    let graph = project();
+    let (last, before) = events.split_last().unwrap();
+    let mut run = run_through(&graph, before);
+    run.apply(&graph, &last.clone().with_command_id(CommandId::new("c-1").unwrap())).unwrap();
+    let value = serde_json::to_value(&run).unwrap();
+    assert_eq!(value["last_command"]["id"], "c-1");
+    // As written, it decodes.
+    assert_eq!(serde_json::from_value::<GraphRun>(value.clone()).unwrap(), run);
+    value
+}
+
+/// `value`, edited, must be refused for `what`.
+fn refused_edit(value: &serde_json::Value, edit: impl FnOnce(&mut serde_json::Value), what: &str) {
+    let mut value = value.clone();
+    edit(&mut value);
+    let err = serde_json::from_value::<GraphRun>(value).unwrap_err();
+    assert_eq!(err.to_string(), format!("inconsistent run snapshot: {what}"));
+}
+
+#[test]
+fn a_stored_last_command_is_the_one_that_left_the_run_as_it_is() {
+    use serde_json::json;
+    const WHAT: &str = "last_command is not a command that left the run as it is";
+    let running = with_last_command(&history()[..IN_PROGRESS]);
+    assert_eq!(running["last_command"]["transition"]["command"], "start_step");
+    refused_edit(&running, |v| v["last_command"]["transition"]["to"] = json!("failed"), WHAT);
+    refused_edit(&running, |v| v["last_command"]["transition"]["from"] = json!("completed"), WHAT);
+    refused_edit(
+        &running,
+        |v| v["last_command"]["transition"]["at"] = json!("2026-03-25T09:00:00+08:00"),
+        WHAT,
+    );
+    refused_edit(&running, |v| v["last_command"]["transition"]["command"] = json!("cancel"), WHAT);
+
+    // Completed by its last approval: a start completes nothing.
+    let completed = with_last_command(&history());
+    assert_eq!(completed["state"], "completed");
+    assert_eq!(completed["last_command"]["transition"]["to"], "completed");
+    refused_edit(
+        &completed,
+        |v| v["last_command"]["transition"]["command"] = json!("start_step"),
+        WHAT,
+    );
+    refused_edit(&completed, |v| v["last_command"]["transition"]["to"] = json!("running"), WHAT);
+
+    // Cancelled: only a cancellation cancels, and it does nothing else.
+    let mut cancelled = history()[..IN_PROGRESS].to_vec();
+    let reason = "project withdrawn".to_owned();
+    cancelled.push(ev(Role::SpecialTeam, "03-26 09:00", RunCommand::Cancel { reason }));
+    let cancelled = with_last_command(&cancelled);
+    assert_eq!(cancelled["last_command"]["transition"]["to"], "cancelled");
+    refused_edit(
+        &cancelled,
+        |v| v["last_command"]["transition"]["command"] = json!("conclude_step"),
+        WHAT,
+    );
+    let mut other = cancelled.clone();
+    other["last_command"]["transition"]["to"] = json!("running");
+    other["last_command"]["transition"]["command"] = json!("start_step");
+    refused_edit(&other, |_| {}, WHAT);
+}
+
+/// (fixture, message): stored runs refused when decoding.
+const INVALID_RUNS: [(&str, &str); 2] = [
+    // The reported run: "completed" with every step waiting, no end, and its
+    // last event before its start.
+    ("graph_run_completed_while_waiting.json", "last_at is before started_at"),
+    (
+        "graph_run_gate_out_of_order.json",
+        "a stage's gate passed before the gate of the stage before it",
+    ),
+];
+
+#[test]
+fn bad_runs_through_json() {
+    for (file, what) in INVALID_RUNS {
+        let text = data(&format!("invalid/{file}"));
+        let err = serde_json::from_str::<GraphRun>(&text).unwrap_err();
+        let message = format!("inconsistent run snapshot: {what}");
+        assert_eq!(without_position(&err.to_string()), message, "{file}");
+        let err = shenpi::json::from_str::<GraphRun>(&text).unwrap_err();
+        assert_eq!(err.message(), message, "{file}");
+    }
+    // Each is the golden run with the faults its name says.
+    use serde_json::{json, Value};
+    let golden = golden_run_value();
+    let read =
+        |file: &str| -> Value { serde_json::from_str(&data(&format!("invalid/{file}"))).unwrap() };
+    let mut v = read("graph_run_completed_while_waiting.json");
+    assert_eq!(v["state"], "completed");
+    assert_eq!(v["ended_at"], Value::Null);
+    assert!(v["steps"].as_array().unwrap().iter().all(|s| s == &json!({"status": "waiting"})));
+    v["state"] = golden["state"].clone();
+    v["steps"] = golden["steps"].clone();
+    v["last_at"] = golden["last_at"].clone();
+    assert_eq!(v, golden);
+    let mut v = read("graph_run_gate_out_of_order.json");
+    v["gates"] = json!([true, false]);
+    assert_eq!(v, golden);
 }

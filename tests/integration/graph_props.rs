@@ -1227,23 +1227,48 @@ fn deciding_run_laws(spec: &Spec, seed: u64) -> Law {
 }
 
 /// Every snapshot a random stream of valid commands produces (approvals,
-/// denials, skips, as far as the run ends) passes the snapshot checks:
-/// its JSON decodes back to the same run, which fits the graph.
+/// denials, skips, now and then a cancellation, about half of them with a
+/// command id, as far as the run ends) passes the snapshot checks: its JSON
+/// decodes back to the same run, which fits the graph, and its views can be
+/// drawn.
 fn snapshot_laws(spec: &Spec, seed: u64, mode: Mode) -> Law {
+    use shenpi::machine::CommandId;
     let graph = spec.graph();
+    let cal = WorkCalendar::china();
     let mut driver = Driver::new(spec, &graph, seed, mode);
     let limit = 4 * spec.len() + 10;
-    for _ in 0..=limit {
+    for n in 0..=limit {
         let json = serde_json::to_string(&driver.run).unwrap();
         let decoded = ok("decode", serde_json::from_str::<GraphRun>(&json))?;
         prop_assert_eq!(&decoded, &driver.run);
         let id = spec.id(0);
         ok("fit", decoded.status(&graph, &id).map(|_| ()))?;
+        // The views take it too (a date past the calendar may still stop
+        // them).
+        if let Err(e) = decoded.record(&graph, &cal) {
+            prop_assert!(matches!(e, GraphError::Calendar(_)), "record: {e}");
+        }
         if driver.run.state().is_over() {
             break;
         }
+        let with_id = driver.rng.chance(50);
+        let tag = |e: RunEvent| {
+            if with_id {
+                e.with_command_id(CommandId::new(&format!("c-{n}")).unwrap())
+            } else {
+                e
+            }
+        };
+        if driver.rng.chance(3) {
+            let at = driver.next_instant();
+            let cancel = RunCommand::Cancel { reason: "withdrawn".into() };
+            let event = tag(driver.event(Role::SpecialTeam, at, cancel));
+            ok("cancel", driver.run.apply(&graph, &event).map(|_| ()))?;
+            prop_assert_eq!(driver.run.state(), RunState::Cancelled);
+            continue;
+        }
         match driver.choose() {
-            Some(event) => driver.apply(event)?,
+            Some(event) => driver.apply(tag(event))?,
             None => prop_assert!(false, "stuck: nothing ready or under way"),
         }
     }

@@ -5,7 +5,7 @@ use shenpi::calendar::{Overlay, WorkCalendar};
 use shenpi::case::CaseEvent;
 use shenpi::catalog::{ApprovalItem, Catalog};
 use shenpi::escalation::EscalationPolicy;
-use shenpi::graph::ApprovalGraph;
+use shenpi::graph::{ApprovalGraph, GraphRun};
 use shenpi::json::{self, DecodeError};
 
 fn data(name: &str) -> String {
@@ -18,6 +18,8 @@ fn decode_invalid(file: &str) -> DecodeError {
     let text = data(&format!("invalid/{file}"));
     let result = if file.starts_with("catalog") {
         json::from_str::<Catalog>(&text).map(drop)
+    } else if file.starts_with("graph_run") {
+        json::from_str::<GraphRun>(&text).map(drop)
     } else if file.starts_with("graph") {
         json::from_str::<ApprovalGraph>(&text).map(drop)
     } else if file.starts_with("escalation") {
@@ -33,7 +35,7 @@ fn decode_invalid(file: &str) -> DecodeError {
 }
 
 /// Every invalid fixture with the path its error names.
-const PATHS: [(&str, &str); 52] = [
+const PATHS: [(&str, &str); 54] = [
     // A year's arrangement.
     ("arrangement_inverted_run.json", "off[0]"),
     ("arrangement_date_outside_year.json", "off[0]"),
@@ -91,6 +93,9 @@ const PATHS: [(&str, &str); 52] = [
     ("graph_limit_not_working_days.json", "steps[1].limit.unit"),
     ("graph_fallback_unknown.json", "steps[8].fallback"),
     ("graph_fallback_has_successors.json", "steps[8].fallback"),
+    // Run snapshots, checked as a whole: the run itself.
+    ("graph_run_completed_while_waiting.json", "."),
+    ("graph_run_gate_out_of_order.json", "."),
 ];
 
 #[test]
