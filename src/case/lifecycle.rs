@@ -201,9 +201,9 @@ impl Case {
             delivery_days: None,
             last_command: None,
         };
-        if let Some(expected) = event.expected_events.filter(|&n| n != 0) {
-            return Err(CaseError::Stale { expected, actual: 0 });
-        }
+        // A first event has no latest command to retry, and expects none.
+        screen::<CaseStateKind, CaseCommandKind, _>(None, 0, event)
+            .map_err(|(expected, actual)| CaseError::Stale { expected, actual })?;
         let transition =
             Transition::new(CaseStateKind::Received, kind, CaseStateKind::Received, event.at);
         let case = Case { last_command: remember(event.command_id.as_ref(), transition), ..case };
@@ -433,15 +433,11 @@ impl Case {
         }
         // A retry of the latest command is answered as it was; a writer
         // that saw another event count is refused.
-        match screen(
-            self.last_command.as_deref(),
-            self.events,
-            event.command_id.as_ref(),
-            event.expected_events,
-        ) {
-            Ok(Some(earlier)) => return Ok(earlier),
-            Ok(None) => {}
-            Err((expected, actual)) => return Err(CaseError::Stale { expected, actual }),
+        let retry = screen(self.last_command.as_deref(), self.events, event);
+        if let Some(earlier) =
+            retry.map_err(|(expected, actual)| CaseError::Stale { expected, actual })?
+        {
+            return Ok(earlier);
         }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(CaseError::HistoryFull { max: crate::machine::MAX_EVENTS });

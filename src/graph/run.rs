@@ -1049,15 +1049,11 @@ impl GraphRun {
         self.fit(graph)?;
         // A retry of the latest command is answered as it was (nothing
         // changes); a writer that saw another event count is refused.
-        match screen(
-            self.last_command.as_deref(),
-            self.events,
-            event.command_id.as_ref(),
-            event.expected_events,
-        ) {
-            Ok(Some(earlier)) => return Ok(earlier),
-            Ok(None) => {}
-            Err((expected, actual)) => return Err(RunError::Stale { expected, actual }),
+        let retry = screen(self.last_command.as_deref(), self.events, event);
+        if let Some(earlier) =
+            retry.map_err(|(expected, actual)| RunError::Stale { expected, actual })?
+        {
+            return Ok(earlier);
         }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(RunError::HistoryFull { max: crate::machine::MAX_EVENTS });

@@ -141,12 +141,12 @@ impl<S, K> LastCommand<S, K> {
 ///
 /// `Ok(Some(t))`: a retry, answered with `t`, nothing to change;
 /// `Ok(None)`: a new command; `Err((expected, actual))`: stale.
-pub(crate) fn screen<S: Copy, K: Copy>(
+pub(crate) fn screen<S: Copy, K: Copy, P>(
     last: Option<&LastCommand<S, K>>,
     events: u64,
-    id: Option<&CommandId>,
-    expected: Option<u64>,
+    envelope: &super::Envelope<P>,
 ) -> Result<Option<Transition<S, K>>, (u64, u64)> {
+    let (id, expected) = (envelope.command_id.as_ref(), envelope.expected_events);
     if let (Some(last), Some(id)) = (last, id) {
         if &last.id == id {
             return Ok(Some(last.transition));

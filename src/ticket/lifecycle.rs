@@ -257,9 +257,9 @@ impl Ticket {
             events: 1,
             last_command: None,
         };
-        if let Some(expected) = event.expected_events.filter(|&n| n != 0) {
-            return Err(TicketError::Stale { expected, actual: 0 });
-        }
+        // A first event has no latest command to retry, and expects none.
+        screen::<TicketStateKind, TicketCommandKind, _>(None, 0, event)
+            .map_err(|(expected, actual)| TicketError::Stale { expected, actual })?;
         let received = TicketStateKind::Received;
         let transition = Transition::new(received, command, received, event.at);
         let ticket =
@@ -610,15 +610,11 @@ impl Ticket {
         let id = || self.id.clone();
         // A retry of the latest command is answered as it was; a writer
         // that saw another event count is refused.
-        match screen(
-            self.last_command.as_deref(),
-            self.events,
-            event.command_id.as_ref(),
-            event.expected_events,
-        ) {
-            Ok(Some(earlier)) => return Ok(earlier),
-            Ok(None) => {}
-            Err((expected, actual)) => return Err(TicketError::Stale { expected, actual }),
+        let retry = screen(self.last_command.as_deref(), self.events, event);
+        if let Some(earlier) =
+            retry.map_err(|(expected, actual)| TicketError::Stale { expected, actual })?
+        {
+            return Ok(earlier);
         }
         if self.events >= crate::machine::MAX_EVENTS {
             return Err(TicketError::HistoryFull { max: crate::machine::MAX_EVENTS });
