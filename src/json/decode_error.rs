@@ -38,15 +38,20 @@ pub struct DecodeError {
     line: usize,
     column: usize,
     syntax: bool,
+    too_deep: bool,
 }
 
 impl DecodeError {
     pub(super) fn new(path: String, message: String, line: usize, column: usize) -> DecodeError {
-        DecodeError { path, message, line, column, syntax: false }
+        DecodeError { path, message, line, column, syntax: false, too_deep: false }
     }
 
     pub(super) fn syntax(message: String, line: usize, column: usize) -> DecodeError {
-        DecodeError { path: ".".to_owned(), message, line, column, syntax: true }
+        DecodeError { path: ".".to_owned(), message, line, column, syntax: true, too_deep: false }
+    }
+
+    pub(super) fn too_deep(message: String, line: usize, column: usize) -> DecodeError {
+        DecodeError { path: ".".to_owned(), message, line, column, syntax: true, too_deep: true }
     }
 
     /// The path of the bad value, like `steps[3].join.k` or `items[2].promised`;
@@ -88,6 +93,14 @@ impl DecodeError {
     /// shape or breaking a rule.
     pub fn is_syntax(&self) -> bool {
         self.syntax
+    }
+
+    /// Whether the text nests arrays and objects deeper than
+    /// [`MAX_DEPTH`](super::MAX_DEPTH) (such a document also
+    /// [`is_syntax`](DecodeError::is_syntax): it was refused before its shape
+    /// was looked at).
+    pub fn is_too_deep(&self) -> bool {
+        self.too_deep
     }
 }
 

@@ -21,6 +21,19 @@
 //! are tried, a bounded number of decodes however many fields the object
 //! has: finding the path costs time linear in the size of the text.
 //!
+//! # Limits
+//!
+//! A document may nest arrays and objects at most [`MAX_DEPTH`] levels deep
+//! (serde_json's own bound, which keeps decoding off the end of the stack);
+//! a deeper one is refused with a [`DecodeError`] whose
+//! [`is_too_deep`](DecodeError::is_too_deep) is true, at the position where
+//! the limit was passed. Every wire form of the crate nests far less (a graph
+//! run's snapshot, the deepest, about six levels). Sizes are bounded by each
+//! type's own rules: a graph at most
+//! [`ApprovalGraph::MAX_STEPS`](crate::graph::ApprovalGraph::MAX_STEPS) steps,
+//! a history at most [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events, a
+//! command id at most 128 bytes.
+//!
 //! # Example
 //!
 //! ```
@@ -49,6 +62,20 @@ mod tagged;
 use serde::de::DeserializeOwned;
 
 pub use decode_error::DecodeError;
+
+/// How deeply arrays and objects may nest in a document [`from_str`] and
+/// [`from_slice`] decode: 127 levels (serde_json refuses the 128th).
+///
+/// # Example
+///
+/// ```
+/// let deep = format!("{}{}", "[".repeat(shenpi::json::MAX_DEPTH + 1),
+///     "]".repeat(shenpi::json::MAX_DEPTH + 1));
+/// let err = shenpi::json::from_str::<serde_json::Value>(&deep).unwrap_err();
+/// assert!(err.is_too_deep());
+/// assert!(err.message().contains("127"));
+/// ```
+pub const MAX_DEPTH: usize = 127;
 
 /// Decodes a `T` from JSON text, naming the path of the bad field on failure.
 ///
@@ -115,6 +142,13 @@ fn decode_error<T: DeserializeOwned>(
     let (line, column) = (err.line(), err.column());
     let message = without_position(&err.to_string(), line, column);
     if !err.is_data() {
+        if message == "recursion limit exceeded" {
+            return DecodeError::too_deep(
+                format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
+                line,
+                column,
+            );
+        }
         return DecodeError::syntax(message, line, column);
     }
     let Ok(root) = serde_json::from_slice::<serde_json::Value>(bytes) else {

@@ -231,3 +231,26 @@ fn fault_10_floats_round_trip_exactly() {
         assert_eq!(back.to_bits(), x.to_bits(), "{x}");
     }
 }
+
+/// Issue 19, section 3: nesting is bounded by `json::MAX_DEPTH`, a typed
+/// refusal at the position where the bound is passed, and the bound itself is
+/// still accepted.
+#[test]
+fn nesting_deeper_than_the_documented_maximum_is_refused_as_too_deep() {
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let at_bound = shenpi::json::from_str::<serde_json::Value>(&nested(shenpi::json::MAX_DEPTH));
+    assert!(at_bound.is_ok(), "{at_bound:?}");
+    let err = shenpi::json::from_str::<serde_json::Value>(&nested(shenpi::json::MAX_DEPTH + 1))
+        .unwrap_err();
+    assert!(err.is_too_deep() && err.is_syntax());
+    assert_eq!(err.path(), ".");
+    assert_eq!(err.column(), shenpi::json::MAX_DEPTH + 1);
+    assert_eq!(err.message(), "arrays and objects nest deeper than 127 levels");
+    // A graph document nested too deeply in one of its fields is refused the same way.
+    let graph = format!(r#"{{"name": {}, "start": "a", "steps": []}}"#, nested(100_000));
+    let err = shenpi::json::from_str::<shenpi::graph::ApprovalGraph>(&graph).unwrap_err();
+    assert!(!err.is_too_deep(), "a string field refuses the first bracket: {err}");
+    // An ordinary syntax error is not "too deep".
+    let err = shenpi::json::from_str::<serde_json::Value>("[1,").unwrap_err();
+    assert!(err.is_syntax() && !err.is_too_deep());
+}
