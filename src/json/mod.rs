@@ -27,8 +27,8 @@
 //! (serde_json's own bound, which keeps decoding off the end of the stack);
 //! a deeper one is refused with a [`DecodeError`] whose
 //! [`is_too_deep`](DecodeError::is_too_deep) is true, at the position where
-//! the limit was passed. Every wire form of the crate nests far less (a graph
-//! run's snapshot, the deepest, about six levels). Sizes are bounded by each
+//! the limit was passed; the crate's own wire forms nest far less deeply.
+//! Sizes are bounded by each
 //! type's own rules: a graph at most
 //! [`ApprovalGraph::MAX_STEPS`](crate::graph::ApprovalGraph::MAX_STEPS) steps,
 //! a history at most [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events, a
