@@ -37,21 +37,31 @@ pub struct DecodeError {
     message: String,
     line: usize,
     column: usize,
-    syntax: bool,
-    too_deep: bool,
+    kind: Kind,
+}
+
+/// What kind of fault a [`DecodeError`] is, read by its `is_` methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// JSON of the wrong shape, or breaking a rule.
+    Data,
+    /// Not JSON at all.
+    Syntax,
+    /// JSON nested deeper than `MAX_DEPTH`.
+    TooDeep,
 }
 
 impl DecodeError {
     pub(super) fn new(path: String, message: String, line: usize, column: usize) -> DecodeError {
-        DecodeError { path, message, line, column, syntax: false, too_deep: false }
+        DecodeError { path, message, line, column, kind: Kind::Data }
     }
 
     pub(super) fn syntax(message: String, line: usize, column: usize) -> DecodeError {
-        DecodeError { path: ".".to_owned(), message, line, column, syntax: true, too_deep: false }
+        DecodeError { path: ".".to_owned(), message, line, column, kind: Kind::Syntax }
     }
 
     pub(super) fn too_deep(message: String, line: usize, column: usize) -> DecodeError {
-        DecodeError { path: ".".to_owned(), message, line, column, syntax: true, too_deep: true }
+        DecodeError { path: ".".to_owned(), message, line, column, kind: Kind::TooDeep }
     }
 
     /// The path of the bad value, like `steps[3].join.k` or `items[2].promised`;
@@ -92,7 +102,7 @@ impl DecodeError {
     /// character, the end reached too soon), as opposed to JSON of the wrong
     /// shape or breaking a rule.
     pub fn is_syntax(&self) -> bool {
-        self.syntax
+        self.kind != Kind::Data
     }
 
     /// Whether the text nests arrays and objects deeper than
@@ -100,7 +110,7 @@ impl DecodeError {
     /// [`is_syntax`](DecodeError::is_syntax): it was refused before its shape
     /// was looked at).
     pub fn is_too_deep(&self) -> bool {
-        self.too_deep
+        self.kind == Kind::TooDeep
     }
 }
 

@@ -28,8 +28,7 @@
 //! a deeper one is refused with a [`DecodeError`] whose
 //! [`is_too_deep`](DecodeError::is_too_deep) is true, at the position where
 //! the limit was passed; the crate's own wire forms nest far less deeply.
-//! Sizes are bounded by each
-//! type's own rules: a graph at most
+//! Sizes are bounded by each type's own rules: a graph at most
 //! [`ApprovalGraph::MAX_STEPS`](crate::graph::ApprovalGraph::MAX_STEPS) steps,
 //! a history at most [`MAX_EVENTS`](crate::machine::MAX_EVENTS) events, a
 //! command id at most 128 bytes.
